@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import type { ApolloServer } from '@apollo/server';
+import type { DataSource } from 'typeorm';
+import type { Config, QueryLimits } from './config';
+import type { Context } from './context';
+import { Loaders } from './common/loaders';
+import type { Logger } from './common/logger';
+import { createDataSource, parseDatabaseUrl } from './db/data-source';
+import { Database } from './db/database';
+import { QueryLogger } from './db/query-log';
+import { ENTITIES } from './modules';
+import { buildRegistrySchema } from './schema';
+import { createApolloServer } from './server';
+import { createServices, type Services } from './services';
+
+export interface RequestInfo {
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** Everything a running registry holds: database, services, GraphQL server. Used by main.ts and tests. */
+export class RegistryApp {
+  readonly services: Services;
+  ready = false;
+
+  private constructor(
+    readonly db: Database,
+    readonly apollo: ApolloServer<Context>,
+    readonly log: Logger,
+  ) {
+    this.services = createServices(db);
+  }
+
+  static async create(options: { databaseUrl: string; limits: QueryLimits; log: Logger; logSql?: boolean }): Promise<RegistryApp> {
+    const dataSource: DataSource = createDataSource(parseDatabaseUrl(options.databaseUrl), ENTITIES,
+      new QueryLogger(options.log, options.logSql ?? false));
+    await dataSource.initialize();
+    const db = new Database(dataSource);
+    await dataSource.runMigrations({ transaction: 'each' });
+    const apollo = createApolloServer(await buildRegistrySchema(), options.limits, options.log);
+    await apollo.start();
+    const app = new RegistryApp(db, apollo, options.log);
+    app.ready = true;
+    return app;
+  }
+
+  static fromConfig(config: Config, log: Logger): Promise<RegistryApp> {
+    const { MAX_QUERY_DEPTH, MAX_QUERY_ALIASES, MAX_QUERY_COST, MAX_DOCUMENT_BYTES } = config;
+    return RegistryApp.create({
+      databaseUrl: config.DATABASE_URL,
+      limits: { MAX_QUERY_DEPTH, MAX_QUERY_ALIASES, MAX_QUERY_COST, MAX_DOCUMENT_BYTES },
+      log,
+      logSql: config.SQL_LOG,
+    });
+  }
+
+  /** The per-request context: request id, actor, fresh DataLoaders. */
+  context(request: RequestInfo): Context {
+    const header = (name: string): string | undefined => {
+      const v = request.headers[name];
+      return Array.isArray(v) ? v[0] : v;
+    };
+    const requestId = header('x-request-id');
+    return {
+      requestId: requestId && /^[\w.-]{1,100}$/.test(requestId) ? requestId : randomUUID(),
+      actor: actorFrom(header('x-actor')),
+      loaders: new Loaders(this.db),
+      services: this.services,
+      db: this.db,
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.ready = false;
+    await this.apollo.stop();
+    if (this.db.dataSource.isInitialized) await this.db.dataSource.destroy();
+  }
+}
+
+/** Who is acting. Until API tokens exist this is the X-Actor header, else "anonymous". */
+export function actorFrom(header: string | undefined): string {
+  const trimmed = header?.trim();
+  return trimmed && trimmed.length <= 200 ? trimmed : 'anonymous';
+}

@@ -1,0 +1,66 @@
+import { Field, InputType, registerEnumType } from 'type-graphql';
+import { ValidateNested } from 'class-validator';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { TagInput } from './tags';
+import { LIMITS, MaxChars } from './validation';
+import { SortDirection, type Sort } from './pagination';
+
+/** Filters every named list shares; each list extends it under its own input name (ModelFilter, …). */
+@InputType()
+export class NamedFilter {
+  @Field(() => String, { nullable: true, description: 'Case-sensitive substring of the name' })
+  @MaxChars(LIMITS.name)
+  nameContains?: string | null;
+
+  @Field(() => TagInput, { nullable: true, description: 'Only objects carrying this tag key with this value' })
+  @ValidateNested()
+  tag?: TagInput | null;
+
+  @Field(() => Date, { nullable: true })
+  createdAfter?: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  createdBefore?: Date | null;
+}
+
+export enum NamedOrderField {
+  CREATED_AT = 'CREATED_AT',
+  NAME = 'NAME',
+}
+registerEnumType(NamedOrderField, { name: 'NamedOrderField' });
+
+@InputType('NamedOrder', { description: 'Order of a list of named objects (experiments, models, datasets, deployments)' })
+export class NamedOrder {
+  @Field(() => NamedOrderField, { defaultValue: NamedOrderField.CREATED_AT })
+  field: NamedOrderField = NamedOrderField.CREATED_AT;
+
+  @Field(() => SortDirection, { defaultValue: SortDirection.DESC })
+  direction: SortDirection = SortDirection.DESC;
+}
+
+export function namedSort<E extends { id: string; name: string }>(order?: NamedOrder | null): Sort<E> {
+  const direction = order?.direction ?? SortDirection.DESC;
+  return { property: order?.field === NamedOrderField.NAME ? 'name' : 'id', direction } as Sort<E>;
+}
+
+/** Applies nameContains / tag / createdAfter / createdBefore to a query over a named table. */
+export function applyNamedFilter<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>, filter?: NamedFilter | null): SelectQueryBuilder<E> {
+  const a = qb.alias;
+  if (filter?.nameContains) qb.andWhere(`INSTR(${a}.name, :nameContains) > 0`, { nameContains: filter.nameContains });
+  return applyCommonFilter(qb, filter);
+}
+
+/** tag / createdAfter / createdBefore: valid on any entity table. */
+export function applyCommonFilter<E extends ObjectLiteral>(
+  qb: SelectQueryBuilder<E>,
+  filter?: { tag?: TagInput | null; createdAfter?: Date | null; createdBefore?: Date | null } | null,
+): SelectQueryBuilder<E> {
+  const a = qb.alias;
+  if (filter?.tag) {
+    qb.andWhere(`EXISTS (SELECT 1 FROM tag ft WHERE ft.entity_id = ${a}.id AND ft.key = :tagKey AND ft.value = :tagValue)`,
+      { tagKey: filter.tag.key, tagValue: filter.tag.value });
+  }
+  if (filter?.createdAfter) qb.andWhere(`${a}.createdAt > :createdAfter`, { createdAfter: filter.createdAfter });
+  if (filter?.createdBefore) qb.andWhere(`${a}.createdAt < :createdBefore`, { createdBefore: filter.createdBefore });
+  return qb;
+}

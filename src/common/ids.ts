@@ -1,0 +1,38 @@
+import { monotonicFactory } from 'ulid';
+
+/**
+ * Global ids: a short type prefix + a lowercase ULID. Unique across tables, sortable by creation
+ * (keyset cursors on id are creation order), and the type is read from the prefix without a lookup.
+ */
+export const ID_PREFIXES = {
+  Experiment: 'exp',
+  Run: 'run',
+  Model: 'mdl',
+  ModelVersion: 'mv',
+  Dataset: 'ds',
+  DatasetVersion: 'dsv',
+  Deployment: 'dep',
+} as const;
+
+export type NodeTypeName = keyof typeof ID_PREFIXES;
+
+const typeByPrefix = new Map<string, NodeTypeName>(
+  Object.entries(ID_PREFIXES).map(([type, prefix]) => [prefix, type as NodeTypeName]),
+);
+
+const ID_PATTERN = /^([a-z]{2,4})_([0-9a-hjkmnp-tv-z]{26})$/;
+const nextUlid = monotonicFactory();
+
+export function newId(type: NodeTypeName, at: number = Date.now()): string {
+  return `${ID_PREFIXES[type]}_${nextUlid(at).toLowerCase()}`;
+}
+
+/** The node type an id names, or null when it is not a well-formed id of ours. */
+export function typeOfId(id: string): NodeTypeName | null {
+  const match = ID_PATTERN.exec(id);
+  return match ? (typeByPrefix.get(match[1]) ?? null) : null;
+}
+
+export function isIdOf(type: NodeTypeName, id: string): boolean {
+  return typeOfId(id) === type;
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+/** The one place that reads process.env: validated once, typed, with one clear line per bad variable. */
+const databaseUrl = z
+  .string()
+  .refine((v) => /^sqlite:.+$/.test(v) || /^(mysql|mariadb):\/\/[^/]+\/[^/?]+/.test(v), {
+    message: 'must be mysql://user:pass@host:3306/db, mariadb://…, sqlite:PATH or sqlite::memory:',
+  });
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const positiveInt = z.coerce.number().int().positive();
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: databaseUrl.default('sqlite:./data/registry.db'),
+  REGISTRY_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MAX_QUERY_DEPTH: positiveInt.default(20),
+  MAX_QUERY_ALIASES: positiveInt.default(100),
+  MAX_QUERY_COST: positiveInt.default(50_000),
+  MAX_DOCUMENT_BYTES: positiveInt.default(100_000),
+  SQL_LOG: bool.default(false),
+});
+
+export type Config = z.infer<typeof envSchema>;
+export type QueryLimits = Pick<Config, 'MAX_QUERY_DEPTH' | 'MAX_QUERY_ALIASES' | 'MAX_QUERY_COST' | 'MAX_DOCUMENT_BYTES'>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable means "not set", as in most shells' `FOO= cmd` usage.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration\n  ${lines.join('\n  ')}`);
+  }
+  return parsed.data;
+}
+
+export function defaultQueryLimits(): QueryLimits {
+  const { MAX_QUERY_DEPTH, MAX_QUERY_ALIASES, MAX_QUERY_COST, MAX_DOCUMENT_BYTES } = loadConfig({});
+  return { MAX_QUERY_DEPTH, MAX_QUERY_ALIASES, MAX_QUERY_COST, MAX_DOCUMENT_BYTES };
+}

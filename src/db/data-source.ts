@@ -1,0 +1,62 @@
+import 'reflect-metadata';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DataSource, type DataSourceOptions, type Logger as TypeOrmLogger, type MixedList, type EntitySchema } from 'typeorm';
+import { MIGRATIONS } from './migrations';
+
+export type Engine = 'mysql' | 'sqlite';
+
+export type DatabaseTarget =
+  | { engine: 'sqlite'; path: string }
+  | { engine: 'mysql'; url: string; database: string };
+
+/** `mysql://…` / `mariadb://…` → MySQL-compatible server; `sqlite:PATH` or `sqlite::memory:` → embedded. */
+export function parseDatabaseUrl(url: string): DatabaseTarget {
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length);
+    if (!path) throw new Error('DATABASE_URL: sqlite: needs a path, or :memory:');
+    return { engine: 'sqlite', path };
+  }
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'mysql:' && parsed.protocol !== 'mariadb:') {
+    throw new Error('DATABASE_URL: must start with mysql://, mariadb:// or sqlite:');
+  }
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  if (!database) throw new Error('DATABASE_URL: name the database, e.g. mysql://root@127.0.0.1:3306/modelgraph');
+  parsed.protocol = 'mysql:';
+  return { engine: 'mysql', url: parsed.toString(), database };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export type EntityList = MixedList<Function | string | EntitySchema>;
+
+export function dataSourceOptions(target: DatabaseTarget, entities: EntityList, logger?: TypeOrmLogger): DataSourceOptions {
+  const common = { entities, migrations: MIGRATIONS, synchronize: false, logger, logging: !!logger };
+  if (target.engine === 'sqlite') {
+    if (target.path !== ':memory:') mkdirSync(dirname(resolve(target.path)), { recursive: true });
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: target.path,
+      enableWAL: target.path !== ':memory:',
+      timeout: 10_000,
+      prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+        db.pragma('foreign_keys = ON');
+      },
+    };
+  }
+  return {
+    ...common,
+    type: 'mysql',
+    url: target.url,
+    timezone: 'Z',
+    charset: 'utf8mb4_bin',
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    extra: { connectionLimit: 20, connectTimeout: 5_000, enableKeepAlive: true },
+  };
+}
+
+export function createDataSource(target: DatabaseTarget, entities: EntityList, logger?: TypeOrmLogger): DataSource {
+  return new DataSource(dataSourceOptions(target, entities, logger));
+}

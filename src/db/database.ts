@@ -1,0 +1,89 @@
+import { Mutex } from 'async-mutex';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Engine } from './data-source';
+
+interface DriverError {
+  code?: string;
+  errno?: number;
+}
+
+function driverErrorOf(error: unknown): DriverError {
+  const e = error as { driverError?: DriverError } & DriverError;
+  return e?.driverError ?? e ?? {};
+}
+
+const MYSQL_RETRYABLE = new Set([1213 /* deadlock */, 1205 /* lock wait timeout */]);
+
+export function isUniqueViolation(error: unknown): boolean {
+  const { code, errno } = driverErrorOf(error);
+  return errno === 1062 || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+export function isForeignKeyViolation(error: unknown): boolean {
+  const { code, errno } = driverErrorOf(error);
+  return errno === 1452 || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+}
+
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE',
+  'PROTOCOL_CONNECTION_LOST', 'PROTOCOL_SEQUENCE_TIMEOUT', 'ER_CON_COUNT_ERROR', 'POOL_CLOSED',
+  'SQLITE_BUSY', 'SQLITE_CANTOPEN', 'SQLITE_IOERR',
+]);
+
+/** True when the database cannot be reached or is overloaded (→ SERVICE_UNAVAILABLE, not a bug). */
+export function isUnavailable(error: unknown): boolean {
+  const { code, errno } = driverErrorOf(error);
+  if (code && CONNECTION_CODES.has(code)) return true;
+  if (errno === 2002 || errno === 2003 || errno === 2013 || errno === 1040) return true;
+  const message = error instanceof Error ? error.message : '';
+  return /Pool is closed|connection is in closed state|Can't add new command when connection is in closed state/i.test(message);
+}
+
+/**
+ * The one way the services write. SQLite: TypeORM's better-sqlite3 driver shares one query runner, so
+ * concurrent transactions would interleave on it; an in-process mutex serializes them (SQLite has one
+ * writer anyway). MySQL/MariaDB: real transactions, retried on deadlock or lock-wait timeout.
+ */
+export class Database {
+  readonly engine: Engine;
+  private readonly writeLock = new Mutex();
+
+  constructor(readonly dataSource: DataSource) {
+    this.engine = dataSource.options.type === 'better-sqlite3' ? 'sqlite' : 'mysql';
+  }
+
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
+  async transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    if (this.engine === 'sqlite') {
+      return this.writeLock.runExclusive(() => this.dataSource.transaction(work));
+    }
+    const attempts = 8;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dataSource.transaction(work);
+      } catch (error) {
+        const { errno } = driverErrorOf(error);
+        if (attempt >= attempts || errno === undefined || !MYSQL_RETRYABLE.has(errno)) throw error;
+        await sleep(Math.random() * 10 * 2 ** attempt);
+      }
+    }
+  }
+
+  /** Takes the row lock that serializes writers of one aggregate (a no-op on SQLite: writes are serial). */
+  lockClause(): 'pessimistic_write' | undefined {
+    return this.engine === 'mysql' ? 'pessimistic_write' : undefined;
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.dataSource.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}

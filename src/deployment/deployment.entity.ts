@@ -1,0 +1,48 @@
+import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Column, Entity, Index, JoinColumn, ManyToOne, Unique, type Relation } from 'typeorm';
+import { BaseRecord, Node } from '../common/base.entity';
+import { LIMITS } from '../common/validation';
+import { Model } from '../model/model.entity';
+
+export enum DeploymentStatus {
+  ACTIVE = 'ACTIVE',
+  RETIRED = 'RETIRED',
+}
+registerEnumType(DeploymentStatus, { name: 'DeploymentStatus' });
+
+@ObjectType({ implements: Node, description: 'A serving endpoint of a model in an environment' })
+@Entity('deployment')
+@Unique('UQ_deployment_name', ['name'])
+@Index('IDX_deployment_model', ['modelId'])
+export class Deployment extends BaseRecord {
+  @Field()
+  @Column({ type: 'varchar', length: LIMITS.name })
+  name: string;
+
+  @Column({ name: 'model_id', type: 'varchar', length: 40 })
+  modelId: string;
+
+  @ManyToOne(() => Model, { onDelete: 'RESTRICT', onUpdate: 'NO ACTION', nullable: false })
+  @JoinColumn({ name: 'model_id' })
+  modelRow?: Relation<Model>;
+
+  @Field({ description: 'e.g. production, staging, eu-west' })
+  @Column({ type: 'varchar', length: LIMITS.environment })
+  environment: string;
+
+  @Field(() => String, { nullable: true })
+  @Column({ name: 'endpoint_url', type: 'varchar', length: LIMITS.uri, nullable: true })
+  endpointUrl: string | null;
+
+  @Field(() => DeploymentStatus)
+  @Column({ type: 'varchar', length: 16 })
+  status: DeploymentStatus;
+
+  @Field(() => Int, { description: 'The current revision; 0 until the first deploy' })
+  @Column({ type: 'integer', default: 0 })
+  revision: number;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: 'text', nullable: true })
+  description: string | null;
+}

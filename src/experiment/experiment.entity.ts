@@ -1,0 +1,18 @@
+import { Field, ObjectType } from 'type-graphql';
+import { Column, Entity, Unique } from 'typeorm';
+import { BaseRecord, Node } from '../common/base.entity';
+import { LIMITS } from '../common/validation';
+
+@ObjectType({ implements: Node, description: 'A named group of training runs' })
+@Entity('experiment')
+@Unique('UQ_experiment_name', ['name'])
+export class Experiment extends BaseRecord {
+  @Field()
+  @Column({ type: 'varchar', length: LIMITS.name })
+  name: string;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: 'text', nullable: true })
+  description: string | null;
+}
+

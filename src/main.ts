@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import { once } from 'node:events';
+import { RegistryApp } from './app';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createLogger } from './common/logger';
+import { createHttpServer } from './http';
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`modelgraph: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const log = createLogger(config.LOG_LEVEL);
+  let app: RegistryApp;
+  try {
+    app = await RegistryApp.fromConfig(config, log);
+  } catch (error) {
+    log.fatal({ err: error }, 'could not start: database unreachable or migrations failed');
+    process.exit(1);
+  }
+  const limits = { MAX_QUERY_DEPTH: config.MAX_QUERY_DEPTH, MAX_QUERY_ALIASES: config.MAX_QUERY_ALIASES,
+    MAX_QUERY_COST: config.MAX_QUERY_COST, MAX_DOCUMENT_BYTES: config.MAX_DOCUMENT_BYTES };
+  const server = createHttpServer(app, limits);
+  server.listen(config.PORT, config.HOST);
+  await once(server, 'listening');
+  log.info({ url: `http://${config.HOST}:${config.PORT}/graphql`, database: app.db.engine }, 'modelgraph ready');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    app.ready = false;
+    server.close();
+    server.closeIdleConnections();
+    const force = setTimeout(() => server.closeAllConnections(), 10_000).unref();
+    await once(server, 'close').catch(() => undefined);
+    clearTimeout(force);
+    await app.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+void main();

@@ -1,0 +1,72 @@
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, getNamedType, isListType, getNullableType, Kind, type ValidationRule } from 'graphql';
+import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
+import type { QueryLimits } from './config';
+
+/** A list bounded by its owner (tags, metrics, datasets of a version…) is assumed to hold this many items. */
+const OWNED_LIST_SIZE = 10;
+
+/**
+ * Cost = fields selected, where a connection multiplies its children by `first` and a plain list by
+ * OWNED_LIST_SIZE. Computed from the final subgraph schema, so it survives buildSubgraphSchema.
+ */
+const listEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
+  if (typeof args.first === 'number' && getNamedType(field.type).name.endsWith('Connection')) {
+    return 1 + Math.max(args.first, 1) * childComplexity;
+  }
+  if (isListType(getNullableType(field.type))) return 1 + OWNED_LIST_SIZE * childComplexity;
+  return undefined;
+};
+
+const rejected = (message: string, extensions: Record<string, unknown>) =>
+  new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 }, ...extensions } });
+
+/** Aliases are limited by graphql-armor; this counts the operation's root fields (aliased or not). */
+function maxRootFieldsRule(max: number): ValidationRule {
+  return (context) => ({
+    OperationDefinition(node) {
+      const count = node.selectionSet.selections.filter((s) => s.kind === Kind.FIELD).length;
+      if (count > max) context.reportError(new GraphQLError(`The operation selects ${count} root fields; the limit is ${max}`));
+    },
+  });
+}
+
+export function limitValidationRules(limits: QueryLimits): ValidationRule[] {
+  return [
+    maxDepthRule({ n: limits.MAX_QUERY_DEPTH, ignoreIntrospection: true, exposeLimits: true }) as unknown as ValidationRule,
+    maxAliasesRule({ n: limits.MAX_QUERY_ALIASES, exposeLimits: true }) as unknown as ValidationRule,
+    maxRootFieldsRule(limits.MAX_QUERY_ALIASES),
+  ];
+}
+
+export function costLimitPlugin<C extends object>(limits: QueryLimits): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document, schema }) {
+          const cost = getComplexity({
+            schema,
+            query: document,
+            variables: request.variables ?? {},
+            operationName: request.operationName ?? undefined,
+            estimators: [listEstimator, simpleEstimator({ defaultComplexity: 1 })],
+          });
+          if (cost > limits.MAX_QUERY_COST) {
+            throw rejected(`The query costs ${cost}; the limit is ${limits.MAX_QUERY_COST}. Ask for smaller pages.`,
+              { cost, limit: limits.MAX_QUERY_COST });
+          }
+        },
+      };
+    },
+  };
+}
+
+/** Document size is checked before parsing (a large document costs CPU even when it is invalid). */
+export function documentTooLarge(query: unknown, limits: QueryLimits): GraphQLError | null {
+  if (typeof query !== 'string' || Buffer.byteLength(query) <= limits.MAX_DOCUMENT_BYTES) return null;
+  return new GraphQLError(`The document is larger than ${limits.MAX_DOCUMENT_BYTES} bytes`, {
+    extensions: { code: 'BAD_REQUEST', limit: limits.MAX_DOCUMENT_BYTES },
+  });
+}

@@ -1,0 +1,52 @@
+import { Field, ID, InputType } from 'type-graphql';
+import { ValidateNested } from 'class-validator';
+import { JSONScalar } from '../common/scalars';
+import { TagInput } from '../common/tags';
+import { IsGitCommit, IsGitRepo, IsJsonObject, IsName, JsonSize, MaxItems, UniqueBy } from '../common/validation';
+import { RunStatus } from './run.entity';
+
+@InputType()
+export class StartRunInput {
+  @Field(() => ID)
+  experimentId: string;
+
+  @Field(() => String, { nullable: true })
+  @IsName()
+  name?: string | null;
+
+  @Field(() => JSONScalar, { nullable: true, description: 'A JSON object of parameters' })
+  @IsJsonObject()
+  @JsonSize()
+  params?: Record<string, unknown> | null;
+
+  @Field(() => String, { nullable: true })
+  @IsGitRepo()
+  gitRepo?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsGitCommit()
+  gitCommit?: string | null;
+
+  @Field(() => [ID], { nullable: true, description: 'Dataset versions the run reads' })
+  @MaxItems()
+  @UniqueBy((id: string) => id, 'id')
+  inputDatasetVersionIds?: string[] | null;
+
+  @Field(() => Date, { nullable: true, description: 'Defaults to now' })
+  startedAt?: Date | null;
+
+  @Field(() => [TagInput], { nullable: true })
+  @MaxItems()
+  @UniqueBy((t: TagInput) => t.key, 'tag key')
+  @ValidateNested({ each: true })
+  tags?: TagInput[] | null;
+
+  @Field(() => String, { nullable: true })
+  idempotencyKey?: string | null;
+}
+
+@InputType()
+export class RunFilter {
+  @Field(() => RunStatus, { nullable: true })
+  status?: RunStatus | null;
+}

@@ -1,0 +1,80 @@
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { Context } from './context';
+import type { QueryLimits } from './config';
+import { ClientError, ErrorCode } from './common/errors';
+import type { Logger } from './common/logger';
+import { isUnavailable } from './db/database';
+import { costLimitPlugin, limitValidationRules } from './query-limits';
+
+/** Codes Apollo/graphql-js give to malformed requests: safe to show as they are. */
+const REQUEST_ERROR_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+type Classified = 'client' | 'request' | 'unavailable' | 'internal';
+
+function classify(formatted: GraphQLFormattedError, error: unknown): Classified {
+  const original = unwrapResolverError(error);
+  if (original instanceof ClientError) return 'client';
+  if (isUnavailable(original)) return 'unavailable';
+  const code = formatted.extensions?.code;
+  const wrapsSomethingElse = original !== error && !(original instanceof Error && original.name === 'GraphQLError');
+  if (typeof code === 'string' && REQUEST_ERROR_CODES.has(code) && !wrapsSomethingElse) return 'request';
+  return 'internal';
+}
+
+/** No SQL, driver text or stack trace ever reaches a client; unexpected errors are logged and masked. */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const { locations, path } = formatted;
+  switch (classify(formatted, error)) {
+    case 'client':
+    case 'request': {
+      const { stacktrace: _stack, exception: _exception, ...extensions } = formatted.extensions ?? {};
+      delete extensions.http;
+      return { message: formatted.message, locations, path, extensions };
+    }
+    case 'unavailable':
+      return { message: 'The database is unavailable; try again shortly', locations, path, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
+    default:
+      return { message: 'Internal server error', locations, path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+  }
+}
+
+function errorLogPlugin(log: Logger): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue, operationName }) {
+          for (const error of errors) {
+            const kind = classify({ message: error.message, extensions: error.extensions }, error);
+            if (kind === 'internal' || kind === 'unavailable') {
+              log.error({ err: unwrapResolverError(error), requestId: contextValue.requestId, operationName, path: error.path }, 'request failed');
+            }
+          }
+        },
+      };
+    },
+  };
+}
+
+export function createApolloServer(schema: GraphQLSchema, limits: QueryLimits, log: Logger, extraPlugins: ApolloServerPlugin<Context>[] = []): ApolloServer<Context> {
+  return new ApolloServer<Context>({
+    schema,
+    includeStacktraceInErrorResponses: false,
+    formatError,
+    validationRules: limitValidationRules(limits),
+    introspection: true,
+    plugins: [
+      ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      ApolloServerPluginInlineTraceDisabled(),
+      costLimitPlugin<Context>(limits),
+      errorLogPlugin(log),
+      ...extraPlugins,
+    ],
+  });
+}
