@@ -5,7 +5,7 @@ import type { Config, QueryLimits } from './config';
 import type { Context } from './context';
 import { Loaders } from './common/loaders';
 import type { Logger } from './common/logger';
-import { createDataSource, parseDatabaseUrl } from './db/data-source';
+import { createDataSource, detectFlavor, parseDatabaseUrl } from './db/data-source';
 import { Database } from './db/database';
 import { QueryLogger } from './db/query-log';
 import { ENTITIES } from './modules';
@@ -31,7 +31,8 @@ export class RegistryApp {
   }
 
   static async create(options: { databaseUrl: string; limits: QueryLimits; log: Logger; logSql?: boolean }): Promise<RegistryApp> {
-    const dataSource: DataSource = createDataSource(parseDatabaseUrl(options.databaseUrl), ENTITIES,
+    const target = await detectFlavor(parseDatabaseUrl(options.databaseUrl));
+    const dataSource: DataSource = createDataSource(target, ENTITIES,
       new QueryLogger(options.log, options.logSql ?? false));
     await dataSource.initialize();
     const db = new Database(dataSource);

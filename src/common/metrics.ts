@@ -1,5 +1,5 @@
 import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
-import { Column, Entity, In, PrimaryGeneratedColumn, type EntityManager } from 'typeorm';
+import { Column, Entity, In, Index, PrimaryGeneratedColumn, type EntityManager } from 'typeorm';
 import { DateColumn, now } from './base.entity';
 import { defineLoader, groupLoader } from './loaders';
 import { LIMITS, MaxChars } from './validation';
@@ -8,6 +8,7 @@ import { Max, Min } from 'class-validator';
 /** A metric point of a run, a model version (at registration) or, later, a deployment. */
 @ObjectType()
 @Entity('metric')
+@Index('IDX_metric_entity_key', ['entityId', 'key'])
 export class Metric {
   @PrimaryGeneratedColumn({ name: 'id', type: 'integer' })
   seq: number;

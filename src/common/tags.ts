@@ -1,11 +1,12 @@
 import { Field, InputType, ObjectType } from 'type-graphql';
-import { Column, Entity, In, PrimaryColumn, type EntityManager } from 'typeorm';
+import { Column, Entity, In, Index, PrimaryColumn, type EntityManager } from 'typeorm';
 import { defineLoader, groupLoader } from './loaders';
 import { LIMITS, MaxChars } from './validation';
 
 /** A key/value label on any entity; keys are unique per entity. */
 @ObjectType()
 @Entity('tag')
+@Index('IDX_tag_key', ['key'])
 export class Tag {
   @PrimaryColumn({ name: 'entity_id', type: 'varchar', length: 40 })
   entityId: string;

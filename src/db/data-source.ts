@@ -8,7 +8,7 @@ export type Engine = 'mysql' | 'sqlite';
 
 export type DatabaseTarget =
   | { engine: 'sqlite'; path: string }
-  | { engine: 'mysql'; url: string; database: string };
+  | { engine: 'mysql'; url: string; database: string; flavor?: 'mysql' | 'mariadb' };
 
 /** `mysql://…` / `mariadb://…` → MySQL-compatible server; `sqlite:PATH` or `sqlite::memory:` → embedded. */
 export function parseDatabaseUrl(url: string): DatabaseTarget {
@@ -47,7 +47,8 @@ export function dataSourceOptions(target: DatabaseTarget, entities: EntityList, 
   }
   return {
     ...common,
-    type: 'mysql',
+    // TypeORM reads MariaDB's catalog differently (JSON as longtext, DEFAULT NULL): name the flavor.
+    type: target.flavor ?? 'mysql',
     url: target.url,
     timezone: 'Z',
     charset: 'utf8mb4_bin',
@@ -59,4 +60,18 @@ export function dataSourceOptions(target: DatabaseTarget, entities: EntityList, 
 
 export function createDataSource(target: DatabaseTarget, entities: EntityList, logger?: TypeOrmLogger): DataSource {
   return new DataSource(dataSourceOptions(target, entities, logger));
+}
+
+/** Asks a MySQL-compatible server which flavor it is (one short connection at start). */
+export async function detectFlavor(target: DatabaseTarget): Promise<DatabaseTarget> {
+  if (target.engine !== 'mysql') return target;
+  const { createConnection } = await import('mysql2/promise');
+  const conn = await createConnection({ uri: target.url, connectTimeout: 5_000 });
+  try {
+    const [rows] = await conn.query('SELECT VERSION() AS v');
+    const version = String((rows as { v: string }[])[0]?.v ?? '');
+    return { ...target, flavor: /mariadb/i.test(version) ? 'mariadb' : 'mysql' };
+  } finally {
+    await conn.end();
+  }
 }

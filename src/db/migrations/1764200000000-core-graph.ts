@@ -21,11 +21,12 @@ export class CoreGraph1764200000000 implements MigrationInterface {
     const driver = qr.connection.driver;
     const isMysql = driver.options.type !== 'better-sqlite3';
     if (isMysql) {
-      // Names, ids and keys compare exactly (case, trailing spaces, accents): binary collation for
-      // everything created from here on, so uniqueness and lookups agree with SQLite.
-      await qr.query('ALTER DATABASE CHARACTER SET utf8mb4 COLLATE utf8mb4_bin');
+      // Names, ids and keys compare exactly (case, accents, trailing spaces): a binary NO PAD collation
+      // for everything created from here on, so uniqueness and lookups agree with SQLite.
+      const collation = driver.options.type === 'mariadb' ? 'utf8mb4_nopad_bin' : 'utf8mb4_0900_bin';
+      await qr.query(`ALTER DATABASE CHARACTER SET utf8mb4 COLLATE ${collation}`);
     }
-    const precision = driver.mappedDataTypes.createDatePrecision;
+    const precision = 6; // as DateColumn declares; MariaDB's own default, and SQLite keeps the declared type
     const date = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'datetime', precision, isNullable: nullable });
     const stamps = [date('created_at'), date('updated_at')];
     const pk = { ...id(), isPrimary: true };
