@@ -7,8 +7,16 @@ import { Tag } from './common/tags';
 import { Dataset, DatasetVersion, DatasetVersionSource } from './dataset/dataset.entity';
 import { Deployment } from './deployment/deployment.entity';
 import { Experiment } from './experiment/experiment.entity';
-import { experimentById } from './experiment/experiment.loaders';
 import { ExperimentResolver } from './experiment/experiment.resolver';
+import { DatasetResolver } from './dataset/dataset.resolver';
+import { DatasetVersionResolver } from './dataset/dataset-version.resolver';
+import { DeploymentResolver } from './deployment/deployment.resolver';
+import { ModelResolver } from './model/model.resolver';
+import { ModelVersionResolver } from './model-version/model-version.resolver';
+import { loadNode, NODE_LOADERS } from './node/node.loaders';
+import { NodeResolver } from './node/node.resolver';
+import { RunResolver } from './run/run.resolver';
+import type { NodeTypeName } from './common/ids';
 import { Model } from './model/model.entity';
 import { ModelVersion, ModelVersionDataset } from './model-version/model-version.entity';
 import { Run, RunInput } from './run/run.entity';
@@ -20,11 +28,14 @@ export const ENTITIES: EntityList = [
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const RESOLVERS: NonEmptyArray<Function> = [ExperimentResolver];
+export const RESOLVERS: NonEmptyArray<Function> = [
+  NodeResolver, ExperimentResolver, RunResolver, ModelResolver, ModelVersionResolver, DatasetResolver,
+  DatasetVersionResolver, DeploymentResolver,
+];
 
 type ReferenceResolver = (ref: { id: string }, ctx: Context) => Promise<unknown>;
 
 /** Federation `_entities` lookups, each through the request's DataLoader. */
-export const ENTITY_REFERENCES: Record<string, ReferenceResolver> = {
-  Experiment: (ref, ctx) => ctx.loaders.get(experimentById).load(ref.id),
-};
+export const ENTITY_REFERENCES: Record<string, ReferenceResolver> = Object.fromEntries(
+  (Object.keys(NODE_LOADERS) as NodeTypeName[]).map((type) => [type, (ref: { id: string }, ctx: Context) => loadNode(ctx.loaders, ref.id, type)]),
+);

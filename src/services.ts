@@ -1,13 +1,28 @@
 import type { Database } from './db/database';
+import { DatasetService } from './dataset/dataset.service';
+import { DeploymentService } from './deployment/deployment.service';
 import { ExperimentService } from './experiment/experiment.service';
+import { ModelService } from './model/model.service';
+import { ModelVersionService } from './model-version/model-version.service';
+import { RunService } from './run/run.service';
 
 /** One instance of each service per process; resolvers reach them through the context. */
 export interface Services {
   experiments: ExperimentService;
+  runs: RunService;
+  models: ModelService;
+  versions: ModelVersionService;
+  datasets: DatasetService;
+  deployments: DeploymentService;
 }
 
 export function createServices(db: Database): Services {
   return {
     experiments: new ExperimentService(db),
+    runs: new RunService(db),
+    models: new ModelService(db),
+    versions: new ModelVersionService(db),
+    datasets: new DatasetService(db),
+    deployments: new DeploymentService(db),
   };
 }

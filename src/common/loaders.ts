@@ -90,3 +90,8 @@ export function byNameLoader<E extends ObjectLiteral & { name: string }>(name: s
     ),
   );
 }
+
+/** The rows a loadMany found (missing ids and errors dropped), in key order. */
+export function present<T>(items: (T | null | Error)[]): T[] {
+  return items.filter((i): i is T => i != null && !(i instanceof Error));
+}

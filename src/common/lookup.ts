@@ -1,5 +1,5 @@
 import type DataLoader from 'dataloader';
-import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { In, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import { BadInputError, NotFoundError } from './errors';
 import { isIdOf, type NodeTypeName } from './ids';
 
@@ -29,5 +29,45 @@ export async function requireRow<E extends ObjectLiteral>(
     ? await em.getRepository(entity).findOne({ where: { id } as never, ...(lock ? { lock: { mode: lock } } : {}) })
     : null;
   if (!found) throw new NotFoundError(type, id, field);
+  return found;
+}
+
+/** Every id must name an existing row; the first that does not → NOT_FOUND naming `field.index`. */
+export async function requireAll<E extends ObjectLiteral & { id: string }>(
+  em: EntityManager,
+  entity: EntityTarget<E>,
+  type: NodeTypeName,
+  ids: readonly string[],
+  field: string,
+): Promise<E[]> {
+  if (!ids.length) return [];
+  const wellFormed = ids.filter((id) => isIdOf(type, id));
+  const rows = wellFormed.length ? await em.getRepository(entity).findBy({ id: In(wellFormed) } as never) : [];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const missing = ids.findIndex((id) => !byId.has(id));
+  if (missing >= 0) throw new NotFoundError(type, ids[missing], `${field}.${missing}`);
+  return ids.map((id) => byId.get(id)!);
+}
+
+/**
+ * The parent of a new child row, by `<x>Id` or `<x>Name` (exactly one), locked for update on MySQL so
+ * numbering under it is serialized. Unknown → NOT_FOUND naming `input.<x>Id` / `input.<x>Name`.
+ */
+export async function lockParent<E extends ObjectLiteral & { id: string; name: string }>(
+  em: EntityManager,
+  entity: EntityTarget<E>,
+  type: NodeTypeName,
+  field: string,
+  ref: { id?: string | null; name?: string | null },
+  lock: 'pessimistic_write' | undefined,
+): Promise<E> {
+  if ((ref.id == null) === (ref.name == null)) throw new BadInputError(`input.${field}Id`, `give exactly one of ${field}Id or ${field}Name`);
+  const byId = ref.id != null;
+  const key = (byId ? ref.id : ref.name)!;
+  const found = byId && !isIdOf(type, key) ? null : await em.getRepository(entity).findOne({
+    where: (byId ? { id: key } : { name: key }) as never,
+    ...(lock ? { lock: { mode: lock } } : {}),
+  });
+  if (!found) throw new NotFoundError(type, key, byId ? `input.${field}Id` : `input.${field}Name`);
   return found;
 }

@@ -2,8 +2,7 @@ import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, In, Index, PrimaryGeneratedColumn, type EntityManager } from 'typeorm';
 import { DateColumn, now } from './base.entity';
 import { defineLoader, groupLoader } from './loaders';
-import { LIMITS, MaxChars } from './validation';
-import { Max, Min } from 'class-validator';
+import { IntRange, LIMITS, MaxChars } from './validation';
 
 /** A metric point of a run, a model version (at registration) or, later, a deployment. */
 @ObjectType()
@@ -45,8 +44,7 @@ export class MetricInput {
   value: number;
 
   @Field(() => Int, { nullable: true })
-  @Min(0, { message: 'must not be negative' })
-  @Max(INT32)
+  @IntRange(0, INT32)
   step?: number | null;
 
   @Field(() => Date, { nullable: true })

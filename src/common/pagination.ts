@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { ArgsType, Field, InputType, Int, ObjectType, registerEnumType, type ClassType } from 'type-graphql';
+import { ArgsType, Directive, Field, InputType, Int, ObjectType, registerEnumType, type ClassType } from 'type-graphql';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { BadInputError } from './errors';
 import { MAX_BATCH } from './loaders';
@@ -15,14 +15,15 @@ registerEnumType(SortDirection, { name: 'SortDirection' });
 
 @ArgsType()
 export class PageArgs {
-  @Field(() => Int, { defaultValue: DEFAULT_PAGE_SIZE, description: `0..${MAX_PAGE_SIZE}` })
-  first: number = DEFAULT_PAGE_SIZE;
+  @Field(() => Int, { nullable: true, defaultValue: DEFAULT_PAGE_SIZE, description: `0..${MAX_PAGE_SIZE}` })
+  first: number | null = DEFAULT_PAGE_SIZE;
 
   @Field(() => String, { nullable: true, description: 'The endCursor of the previous page' })
   after?: string | null;
 }
 
 @ObjectType()
+@Directive('@shareable')
 export class PageInfo {
   @Field()
   hasNextPage: boolean;
@@ -101,11 +102,14 @@ function decodeCursor(cursor: string): [CursorValue, string] {
   throw new BadInputError('after', 'is not a cursor returned by this list');
 }
 
-export function checkPageArgs(args: PageArgs): void {
-  if (!Number.isInteger(args.first) || args.first < 0 || args.first > MAX_PAGE_SIZE) {
+/** Validated page arguments (`first: null` means the default). */
+export function checkPageArgs(args: PageArgs): { first: number; after: string | null } {
+  const first = args.first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
     throw new BadInputError('first', `must be between 0 and ${MAX_PAGE_SIZE}`);
   }
   if (args.after != null) decodeCursor(args.after);
+  return { first, after: args.after ?? null };
 }
 
 export function toConnection<E extends { id: string }>(cls: ClassType<Connection<E>>, page: Page<E>): Connection<E> {
@@ -142,9 +146,9 @@ function applyCursor<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>, alias: 
 export async function paginate<E extends ObjectLiteral & { id: string }>(
   qb: SelectQueryBuilder<E>,
   sort: Sort<E>,
-  args: PageArgs,
+  pageArgs: PageArgs,
 ): Promise<Page<E>> {
-  checkPageArgs(args);
+  const args = checkPageArgs(pageArgs);
   const alias = qb.alias;
   const counter = qb.clone();
   if (args.after) applyCursor(qb, alias, sort, args.after);
@@ -173,7 +177,7 @@ export interface ChildListSpec<E extends ObjectLiteral> {
 export function childPageLoader<E extends ObjectLiteral & { id: string }>(
   db: import('../db/database').Database,
   spec: ChildListSpec<E>,
-  args: PageArgs,
+  pageArgs: PageArgs,
 ): DataLoader<string, Page<E>, string> {
   const { parentProperty: parent, sort } = spec;
   const counts = new DataLoader<string, number, string>(async (parentIds) => {
@@ -189,7 +193,7 @@ export function childPageLoader<E extends ObjectLiteral & { id: string }>(
   }, { maxBatchSize: MAX_BATCH });
 
   return new DataLoader<string, Page<E>, string>(async (parentIds) => {
-    checkPageArgs(args);
+    const args = checkPageArgs(pageArgs);
     const inner = spec.query(db);
     const a = inner.alias;
     const dir = sort.direction;

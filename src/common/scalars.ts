@@ -16,3 +16,6 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
 });
 
 export const JSONScalar = JSONResolver;
+
+/** What a JSON column or JSON scalar holds (kept shallow: TypeORM's deep-partial types choke on recursion). */
+export type JsonValue = string | number | boolean | object;

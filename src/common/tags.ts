@@ -1,7 +1,8 @@
 import { Field, InputType, ObjectType } from 'type-graphql';
 import { Column, Entity, In, Index, PrimaryColumn, type EntityManager } from 'typeorm';
 import { defineLoader, groupLoader } from './loaders';
-import { LIMITS, MaxChars } from './validation';
+import { ValidateNested } from 'class-validator';
+import { LIMITS, MaxChars, MaxItems, UniqueBy } from './validation';
 
 /** A key/value label on any entity; keys are unique per entity. */
 @ObjectType()
@@ -29,6 +30,15 @@ export class TagInput {
   @Field()
   @MaxChars(LIMITS.tagValue)
   value: string;
+}
+
+/** Validation for a `tags: [TagInput!]` input field: at most 1,000, unique keys, each valid. */
+export function TagList(): PropertyDecorator {
+  return (target, property) => {
+    MaxItems()(target, property);
+    UniqueBy((t: TagInput) => t.key, 'tag key')(target, property);
+    ValidateNested({ each: true })(target, property);
+  };
 }
 
 export const tagsByEntity = defineLoader(

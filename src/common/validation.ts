@@ -77,6 +77,9 @@ export const JsonSize = () =>
 export const IsJsonObject = () =>
   custom('isJsonObject', (v) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? null : 'must be a JSON object'));
 
+export const IntRange = (min: number, max: number) =>
+  custom('intRange', (v) => (Number.isInteger(v) && (v as number) >= min && (v as number) <= max ? null : `must be an integer from ${min} to ${max}`));
+
 export const MaxItems = (max: number = LIMITS.listItems) =>
   custom('maxItems', (v) => (Array.isArray(v) && v.length > max ? `must have at most ${max} items` : null));
 

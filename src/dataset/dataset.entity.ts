@@ -1,10 +1,12 @@
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique, type Relation } from 'typeorm';
 import { BaseRecord, Node } from '../common/base.entity';
-import { JSONScalar } from '../common/scalars';
+import { JSONScalar, type JsonValue } from '../common/scalars';
 import { LIMITS } from '../common/validation';
+import { ConnectionType } from '../common/pagination';
 
 @ObjectType({ implements: Node, description: 'A named data set whose content is recorded as immutable versions' })
+@Directive('@key(fields: \"id\")')
 @Entity('dataset')
 @Unique('UQ_dataset_name', ['name'])
 export class Dataset extends BaseRecord {
@@ -22,6 +24,7 @@ export class Dataset extends BaseRecord {
 }
 
 @ObjectType({ implements: Node, description: 'One immutable snapshot of a dataset: where it is and what it hashes to' })
+@Directive('@key(fields: \"id\")')
 @Entity('dataset_version')
 @Unique('UQ_dataset_version_label', ['datasetId', 'version'])
 @Unique('UQ_dataset_version_sequence', ['datasetId', 'sequence'])
@@ -55,7 +58,7 @@ export class DatasetVersion extends BaseRecord {
 
   @Field(() => JSONScalar, { nullable: true, description: 'Column names and types, as the producer describes them' })
   @Column({ type: 'json', nullable: true })
-  schema: unknown;
+  schema: JsonValue | null;
 
   @Field(() => String, { nullable: true })
   @Column({ type: 'text', nullable: true })
@@ -84,3 +87,6 @@ export class DatasetVersionSource {
   @JoinColumn({ name: 'source_id' })
   source?: Relation<DatasetVersion>;
 }
+
+export const DatasetConnection = ConnectionType('Dataset', Dataset);
+export const DatasetVersionConnection = ConnectionType('DatasetVersion', DatasetVersion);

@@ -1,8 +1,10 @@
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, Index, JoinColumn, ManyToOne, Unique, type Relation } from 'typeorm';
 import { BaseRecord, Node } from '../common/base.entity';
 import { LIMITS } from '../common/validation';
 import { Model } from '../model/model.entity';
+import { ModelVersion } from '../model-version/model-version.entity';
+import { ConnectionType } from '../common/pagination';
 
 export enum DeploymentStatus {
   ACTIVE = 'ACTIVE',
@@ -11,6 +13,7 @@ export enum DeploymentStatus {
 registerEnumType(DeploymentStatus, { name: 'DeploymentStatus' });
 
 @ObjectType({ implements: Node, description: 'A serving endpoint of a model in an environment' })
+@Directive('@key(fields: \"id\")')
 @Entity('deployment')
 @Unique('UQ_deployment_name', ['name'])
 @Index('IDX_deployment_model', ['modelId'])
@@ -45,4 +48,15 @@ export class Deployment extends BaseRecord {
   @Field(() => String, { nullable: true })
   @Column({ type: 'text', nullable: true })
   description: string | null;
+}
+
+export const DeploymentConnection = ConnectionType('Deployment', Deployment);
+
+@ObjectType({ description: 'The share of a deployment\'s traffic a model version serves' })
+export class TrafficShare {
+  @Field(() => ModelVersion)
+  version: ModelVersion;
+
+  @Field(() => Int)
+  percent: number;
 }

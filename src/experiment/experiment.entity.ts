@@ -1,9 +1,10 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Directive, Field, ObjectType } from 'type-graphql';
 import { Column, Entity, Unique } from 'typeorm';
 import { BaseRecord, Node } from '../common/base.entity';
 import { LIMITS } from '../common/validation';
 
 @ObjectType({ implements: Node, description: 'A named group of training runs' })
+@Directive('@key(fields: \"id\")')
 @Entity('experiment')
 @Unique('UQ_experiment_name', ['name'])
 export class Experiment extends BaseRecord {

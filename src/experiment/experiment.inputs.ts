@@ -1,8 +1,7 @@
 import { Field, InputType } from 'type-graphql';
-import { ValidateNested } from 'class-validator';
-import { TagInput } from '../common/tags';
+import { TagInput, TagList } from '../common/tags';
 import { NamedFilter } from '../common/filters';
-import { IsDescription, IsName, MaxItems, UniqueBy } from '../common/validation';
+import { IsDescription, IsName } from '../common/validation';
 
 @InputType()
 export class CreateExperimentInput {
@@ -15,9 +14,7 @@ export class CreateExperimentInput {
   description?: string | null;
 
   @Field(() => [TagInput], { nullable: true })
-  @MaxItems()
-  @UniqueBy((t: TagInput) => t.key, 'tag key')
-  @ValidateNested({ each: true })
+  @TagList()
   tags?: TagInput[] | null;
 
   @Field(() => String, { nullable: true, description: 'Repeating a call with the same key returns the first call\'s experiment' })

@@ -1,8 +1,9 @@
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique, type Relation } from 'typeorm';
 import { BaseRecord, Node } from '../common/base.entity';
-import { JSONScalar } from '../common/scalars';
+import { JSONScalar, type JsonValue } from '../common/scalars';
 import { LIMITS } from '../common/validation';
+import { ConnectionType } from '../common/pagination';
 import { DatasetVersion } from '../dataset/dataset.entity';
 import { Model } from '../model/model.entity';
 import { Run } from '../run/run.entity';
@@ -25,6 +26,7 @@ export enum DatasetRole {
 registerEnumType(DatasetRole, { name: 'DatasetRole' });
 
 @ObjectType({ implements: Node, description: 'One immutable registered artifact of a model, with its lineage' })
+@Directive('@key(fields: \"id\")')
 @Entity('model_version')
 @Unique('UQ_model_version_label', ['modelId', 'version'])
 @Unique('UQ_model_version_sequence', ['modelId', 'sequence'])
@@ -69,11 +71,11 @@ export class ModelVersion extends BaseRecord {
 
   @Field(() => JSONScalar, { nullable: true })
   @Column({ type: 'json', nullable: true })
-  hyperparameters: unknown;
+  hyperparameters: JsonValue | null;
 
   @Field(() => JSONScalar, { nullable: true, description: 'The model\'s input/output schema (columns or tensors with types and shapes)' })
   @Column({ type: 'json', nullable: true })
-  signature: unknown;
+  signature: JsonValue | null;
 
   @Field(() => String, { nullable: true })
   @Column({ name: 'git_repo', type: 'varchar', length: LIMITS.uri, nullable: true })
@@ -122,4 +124,15 @@ export class ModelVersionDataset {
   @ManyToOne(() => DatasetVersion, { onDelete: 'RESTRICT', onUpdate: 'NO ACTION' })
   @JoinColumn({ name: 'dataset_version_id' })
   datasetVersion?: Relation<DatasetVersion>;
+}
+
+export const ModelVersionConnection = ConnectionType('ModelVersion', ModelVersion);
+
+@ObjectType({ description: 'A dataset version a model version used, and in which role' })
+export class DatasetUsage {
+  @Field(() => DatasetRole)
+  role: DatasetRole;
+
+  @Field(() => DatasetVersion)
+  datasetVersion: DatasetVersion;
 }

@@ -1,7 +1,8 @@
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, Index, Unique } from 'typeorm';
 import { BaseRecord, Node } from '../common/base.entity';
 import { LIMITS } from '../common/validation';
+import { ConnectionType } from '../common/pagination';
 
 export enum VersioningScheme {
   INTEGER = 'INTEGER',
@@ -18,6 +19,7 @@ registerEnumType(VersioningScheme, {
 });
 
 @ObjectType({ implements: Node, description: 'A registered model: a named line of versions' })
+@Directive('@key(fields: \"id\")')
 @Entity('model')
 @Unique('UQ_model_name', ['name'])
 @Index('IDX_model_created', ['createdAt'])
@@ -42,3 +44,5 @@ export class Model extends BaseRecord {
   @Column({ name: 'latest_version', type: 'varchar', length: LIMITS.version, nullable: true })
   latestVersion: string | null;
 }
+
+export const ModelConnection = ConnectionType('Model', Model);

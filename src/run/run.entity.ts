@@ -1,7 +1,7 @@
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
 import { BaseRecord, DateColumn, Node } from '../common/base.entity';
-import { JSONScalar } from '../common/scalars';
+import { JSONScalar, type JsonValue } from '../common/scalars';
 import { LIMITS } from '../common/validation';
 import { ConnectionType } from '../common/pagination';
 import { DatasetVersion } from '../dataset/dataset.entity';
@@ -16,6 +16,7 @@ export enum RunStatus {
 registerEnumType(RunStatus, { name: 'RunStatus' });
 
 @ObjectType({ implements: Node, description: 'One training or evaluation run of an experiment' })
+@Directive('@key(fields: \"id\")')
 @Entity('run')
 @Index('IDX_run_experiment', ['experimentId', 'id'])
 export class Run extends BaseRecord {
@@ -36,7 +37,7 @@ export class Run extends BaseRecord {
 
   @Field(() => JSONScalar, { nullable: true, description: 'Parameters as logged (a JSON object)' })
   @Column({ type: 'json', nullable: true })
-  params: unknown;
+  params: JsonValue | null;
 
   @Field(() => String, { nullable: true })
   @Column({ name: 'git_repo', type: 'varchar', length: LIMITS.uri, nullable: true })

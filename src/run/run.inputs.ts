@@ -1,7 +1,6 @@
 import { Field, ID, InputType } from 'type-graphql';
-import { ValidateNested } from 'class-validator';
-import { JSONScalar } from '../common/scalars';
-import { TagInput } from '../common/tags';
+import { JSONScalar, type JsonValue } from '../common/scalars';
+import { TagInput, TagList } from '../common/tags';
 import { IsGitCommit, IsGitRepo, IsJsonObject, IsName, JsonSize, MaxItems, UniqueBy } from '../common/validation';
 import { RunStatus } from './run.entity';
 
@@ -17,7 +16,7 @@ export class StartRunInput {
   @Field(() => JSONScalar, { nullable: true, description: 'A JSON object of parameters' })
   @IsJsonObject()
   @JsonSize()
-  params?: Record<string, unknown> | null;
+  params?: { [key: string]: JsonValue } | null;
 
   @Field(() => String, { nullable: true })
   @IsGitRepo()
@@ -36,9 +35,7 @@ export class StartRunInput {
   startedAt?: Date | null;
 
   @Field(() => [TagInput], { nullable: true })
-  @MaxItems()
-  @UniqueBy((t: TagInput) => t.key, 'tag key')
-  @ValidateNested({ each: true })
+  @TagList()
   tags?: TagInput[] | null;
 
   @Field(() => String, { nullable: true })

@@ -24,3 +24,9 @@ export const inputIdsByRun = defineLoader('inputIdsByRun', groupLoader<string, R
   (db, runIds) => db.manager.find(RunInput, { where: { runId: In([...runIds]) }, order: { datasetVersionId: 'ASC' } }),
   (r) => r.runId,
 ));
+
+/** Which runs consumed each dataset version (link rows; the runs come from runById). */
+export const consumersOf = defineLoader('consumersOf', groupLoader<string, RunInput>(
+  (db, dsvIds) => db.manager.find(RunInput, { where: { datasetVersionId: In([...dsvIds]) }, order: { runId: 'ASC' } }),
+  (r) => r.datasetVersionId,
+));

@@ -1,0 +1,71 @@
+import { Field, ID, InputType, Int } from 'type-graphql';
+import { NamedFilter } from '../common/filters';
+import { JSONScalar, type JsonValue } from '../common/scalars';
+import { TagInput, TagList } from '../common/tags';
+import { IntRange, IsDescription, IsDigest, IsName, IsUri, JsonSize, LIMITS, MaxChars, MaxItems, UniqueBy } from '../common/validation';
+
+@InputType()
+export class CreateDatasetInput {
+  @Field()
+  @IsName()
+  name: string;
+
+  @Field(() => String, { nullable: true })
+  @IsDescription()
+  description?: string | null;
+
+  @Field(() => [TagInput], { nullable: true })
+  @TagList()
+  tags?: TagInput[] | null;
+
+  @Field(() => String, { nullable: true })
+  idempotencyKey?: string | null;
+}
+
+@InputType()
+export class CreateDatasetVersionInput {
+  @Field(() => ID, { nullable: true, description: 'The dataset, by id (or give datasetName)' })
+  datasetId?: string | null;
+
+  @Field(() => String, { nullable: true })
+  datasetName?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'A label such as 2026-11 or v3; defaults to the sequence number' })
+  @MaxChars(LIMITS.version, 1)
+  version?: string | null;
+
+  @Field()
+  @IsUri()
+  uri: string;
+
+  @Field({ description: 'algorithm:hex — sha256:…64 hex, sha512:, sha1:, md5:' })
+  @IsDigest()
+  digest: string;
+
+  @Field(() => Int, { nullable: true })
+  @IntRange(0, 2 ** 31 - 1)
+  rowCount?: number | null;
+
+  @Field(() => JSONScalar, { nullable: true })
+  @JsonSize()
+  schema?: JsonValue | null;
+
+  @Field(() => [ID], { nullable: true, description: 'Dataset versions this one was made from' })
+  @MaxItems()
+  @UniqueBy((id: string) => id, 'id')
+  derivedFromIds?: string[] | null;
+
+  @Field(() => String, { nullable: true })
+  @IsDescription()
+  description?: string | null;
+
+  @Field(() => [TagInput], { nullable: true })
+  @TagList()
+  tags?: TagInput[] | null;
+
+  @Field(() => String, { nullable: true })
+  idempotencyKey?: string | null;
+}
+
+@InputType()
+export class DatasetFilter extends NamedFilter {}

@@ -1,0 +1,64 @@
+import type { Database } from '../db/database';
+import { now } from '../common/base.entity';
+import { ConflictError } from '../common/errors';
+import { applyNamedFilter, namedSort, type NamedOrder } from '../common/filters';
+import { newId } from '../common/ids';
+import { createOnce } from '../common/idempotency';
+import { lockParent, requireAll } from '../common/lookup';
+import { paginate, type Page, type PageArgs } from '../common/pagination';
+import { insertTags } from '../common/tags';
+import { Dataset, DatasetVersion, DatasetVersionSource } from './dataset.entity';
+import type { CreateDatasetInput, CreateDatasetVersionInput, DatasetFilter } from './dataset.inputs';
+
+export class DatasetService {
+  constructor(private readonly db: Database) {}
+
+  create(input: CreateDatasetInput): Promise<Dataset> {
+    return createOnce(this.db, {
+      scope: 'createDataset',
+      key: input.idempotencyKey,
+      id: newId('Dataset'),
+      find: (id) => this.db.manager.findOneBy(Dataset, { id }),
+      onConflict: () => new ConflictError(`A dataset named ${JSON.stringify(input.name)} already exists`, 'input.name'),
+      create: async (em, id) => {
+        const at = now();
+        const dataset = em.create(Dataset, { id, name: input.name, description: input.description ?? null, versionCount: 0, createdAt: at, updatedAt: at });
+        await em.insert(Dataset, dataset);
+        await insertTags(em, id, input.tags);
+        return dataset;
+      },
+    });
+  }
+
+  /** Numbering is decided under the dataset's row lock: sequences are gap-free under concurrency. */
+  createVersion(input: CreateDatasetVersionInput, actor: string): Promise<DatasetVersion> {
+    return createOnce(this.db, {
+      scope: 'createDatasetVersion',
+      key: input.idempotencyKey,
+      id: newId('DatasetVersion'),
+      find: (id) => this.db.manager.findOneBy(DatasetVersion, { id }),
+      onConflict: () => new ConflictError(`Version ${JSON.stringify(input.version)} of this dataset already exists`, 'input.version'),
+      create: async (em, id) => {
+        const dataset = await lockParent(em, Dataset, 'Dataset', 'dataset', { id: input.datasetId, name: input.datasetName }, this.db.lockClause());
+        const sources = input.derivedFromIds ?? [];
+        await requireAll(em, DatasetVersion, 'DatasetVersion', sources, 'input.derivedFromIds');
+        const at = now();
+        const sequence = dataset.versionCount + 1;
+        const version = em.create(DatasetVersion, {
+          id, datasetId: dataset.id, version: input.version ?? String(sequence), sequence, uri: input.uri,
+          digest: input.digest, rowCount: input.rowCount ?? null, schema: input.schema ?? null,
+          description: input.description ?? null, createdBy: actor, createdAt: at, updatedAt: at,
+        });
+        await em.insert(DatasetVersion, version);
+        await em.update(Dataset, { id: dataset.id }, { versionCount: sequence, updatedAt: at });
+        if (sources.length) await em.insert(DatasetVersionSource, sources.map((sourceId) => ({ datasetVersionId: id, sourceId })));
+        await insertTags(em, id, input.tags);
+        return version;
+      },
+    });
+  }
+
+  list(args: PageArgs, filter?: DatasetFilter | null, order?: NamedOrder | null): Promise<Page<Dataset>> {
+    return paginate(applyNamedFilter(this.db.manager.createQueryBuilder(Dataset, 'd'), filter), namedSort<Dataset>(order), args);
+  }
+}

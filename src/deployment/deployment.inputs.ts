@@ -1,0 +1,47 @@
+import { Field, ID, InputType } from 'type-graphql';
+import { NamedFilter } from '../common/filters';
+import { TagInput, TagList } from '../common/tags';
+import { IsDescription, IsHttpUrl, IsName, LIMITS, MaxChars } from '../common/validation';
+import { DeploymentStatus } from './deployment.entity';
+
+@InputType()
+export class CreateDeploymentInput {
+  @Field()
+  @IsName()
+  name: string;
+
+  @Field(() => ID)
+  modelId: string;
+
+  @Field({ description: 'e.g. production, staging, eu-west' })
+  @MaxChars(LIMITS.environment, 1)
+  environment: string;
+
+  @Field(() => String, { nullable: true })
+  @IsHttpUrl()
+  endpointUrl?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsDescription()
+  description?: string | null;
+
+  @Field(() => [TagInput], { nullable: true })
+  @TagList()
+  tags?: TagInput[] | null;
+
+  @Field(() => String, { nullable: true })
+  idempotencyKey?: string | null;
+}
+
+@InputType()
+export class DeploymentFilter extends NamedFilter {
+  @Field(() => ID, { nullable: true })
+  modelId?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @MaxChars(LIMITS.environment)
+  environment?: string | null;
+
+  @Field(() => DeploymentStatus, { nullable: true })
+  status?: DeploymentStatus | null;
+}

@@ -1,0 +1,76 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../context';
+import { BadInputError } from '../common/errors';
+import { isIdOf } from '../common/ids';
+import { present } from '../common/loaders';
+import { Metric, metricsByEntity } from '../common/metrics';
+import { Tag, tagsByEntity } from '../common/tags';
+import { datasetVersionById } from '../dataset/dataset.loaders';
+import { Model } from '../model/model.entity';
+import { modelById, modelByName } from '../model/model.loaders';
+import { Run } from '../run/run.entity';
+import { runById } from '../run/run.loaders';
+import { DatasetUsage, ModelVersion } from './model-version.entity';
+import { CreateModelVersionInput } from './model-version.inputs';
+import { childrenOf, datasetsOfVersion, versionById, versionByLabel } from './model-version.loaders';
+
+@Resolver(() => ModelVersion)
+export class ModelVersionResolver {
+  @Query(() => ModelVersion, { nullable: true, description: 'By id, or by model name and version label' })
+  async modelVersion(
+    @Ctx() ctx: Context,
+    @Arg('id', () => ID, { nullable: true }) id?: string,
+    @Arg('model', () => String, { nullable: true }) modelName?: string,
+    @Arg('version', () => String, { nullable: true }) version?: string,
+  ): Promise<ModelVersion | null> {
+    if (id != null) {
+      if (modelName != null || version != null) throw new BadInputError('id', 'give either id, or model and version');
+      return isIdOf('ModelVersion', id) ? ctx.loaders.get(versionById).load(id) : null;
+    }
+    if (modelName == null || version == null) throw new BadInputError(modelName == null ? 'model' : 'version', 'give either id, or model and version');
+    const model = await ctx.loaders.get(modelByName).load(modelName);
+    return model ? ctx.loaders.get(versionByLabel).load([model.id, version]) : null;
+  }
+
+  @Mutation(() => ModelVersion)
+  createModelVersion(@Ctx() ctx: Context, @Arg('input', () => CreateModelVersionInput) input: CreateModelVersionInput): Promise<ModelVersion> {
+    return ctx.services.versions.create(input, ctx.actor);
+  }
+
+  @FieldResolver(() => Model)
+  async model(@Root() v: ModelVersion, @Ctx() ctx: Context): Promise<Model> {
+    return (await ctx.loaders.get(modelById).load(v.modelId))!;
+  }
+
+  @FieldResolver(() => Run, { nullable: true, description: 'The run that produced it' })
+  run(@Root() v: ModelVersion, @Ctx() ctx: Context): Promise<Run | null> {
+    return v.runId ? ctx.loaders.get(runById).load(v.runId) : Promise.resolve(null);
+  }
+
+  @FieldResolver(() => [DatasetUsage])
+  async datasets(@Root() v: ModelVersion, @Ctx() ctx: Context): Promise<DatasetUsage[]> {
+    const links = await ctx.loaders.get(datasetsOfVersion).load(v.id);
+    const versions = await ctx.loaders.get(datasetVersionById).loadMany(links.map((l) => l.datasetVersionId));
+    return links.flatMap((l, i) => present([versions[i]]).map((datasetVersion) => ({ role: l.role, datasetVersion })));
+  }
+
+  @FieldResolver(() => ModelVersion, { nullable: true, description: 'The version it was derived from' })
+  parent(@Root() v: ModelVersion, @Ctx() ctx: Context): Promise<ModelVersion | null> {
+    return v.parentId ? ctx.loaders.get(versionById).load(v.parentId) : Promise.resolve(null);
+  }
+
+  @FieldResolver(() => [ModelVersion], { description: 'Versions derived from it' })
+  children(@Root() v: ModelVersion, @Ctx() ctx: Context): Promise<ModelVersion[]> {
+    return ctx.loaders.get(childrenOf).load(v.id);
+  }
+
+  @FieldResolver(() => [Metric], { description: 'Metrics recorded at registration' })
+  metrics(@Root() v: ModelVersion, @Ctx() ctx: Context): Promise<Metric[]> {
+    return ctx.loaders.get(metricsByEntity).load(v.id);
+  }
+
+  @FieldResolver(() => [Tag])
+  tags(@Root() v: ModelVersion, @Ctx() ctx: Context): Promise<Tag[]> {
+    return ctx.loaders.get(tagsByEntity).load(v.id);
+  }
+}

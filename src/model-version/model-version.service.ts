@@ -1,0 +1,61 @@
+import type { EntityManager } from 'typeorm';
+import type { Database } from '../db/database';
+import { now } from '../common/base.entity';
+import { ConflictError } from '../common/errors';
+import { newId } from '../common/ids';
+import { createOnce } from '../common/idempotency';
+import { lockParent, requireAll, requireRow } from '../common/lookup';
+import { insertMetrics } from '../common/metrics';
+import { insertTags } from '../common/tags';
+import { DatasetVersion } from '../dataset/dataset.entity';
+import { Model } from '../model/model.entity';
+import { Run } from '../run/run.entity';
+import { ModelVersion, ModelVersionDataset, Stage } from './model-version.entity';
+import type { CreateModelVersionInput } from './model-version.inputs';
+import { nextVersion } from './versioning';
+
+export class ModelVersionService {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Registers a version. The model row is locked (MySQL) or writes are serialized (SQLite) while the label
+   * and sequence are chosen, so concurrent registrations get distinct labels and gap-free sequences.
+   */
+  create(input: CreateModelVersionInput, actor: string): Promise<ModelVersion> {
+    return createOnce(this.db, {
+      scope: 'createModelVersion',
+      key: input.idempotencyKey,
+      id: newId('ModelVersion'),
+      find: (id) => this.db.manager.findOneBy(ModelVersion, { id }),
+      onConflict: () => new ConflictError('A version with this label already exists', 'input.version'),
+      create: (em, id) => this.insert(em, id, input, actor),
+    });
+  }
+
+  private async insert(em: EntityManager, id: string, input: CreateModelVersionInput, actor: string): Promise<ModelVersion> {
+    const model = await lockParent(em, Model, 'Model', 'model', { id: input.modelId, name: input.modelName }, this.db.lockClause());
+    const run = input.runId != null ? await requireRow(em, Run, 'Run', input.runId, 'input.runId') : null;
+    if (input.parentVersionId != null) await requireRow(em, ModelVersion, 'ModelVersion', input.parentVersionId, 'input.parentVersionId');
+    const datasets = input.datasets ?? [];
+    await requireAll(em, DatasetVersion, 'DatasetVersion', datasets.map((d) => d.datasetVersionId), 'input.datasets');
+    const at = now();
+    const label = nextVersion({ scheme: model.versioningScheme, latest: model.latestVersion, explicit: input.version, bump: input.bump, at });
+    const sequence = model.versionCount + 1;
+    const version = em.create(ModelVersion, {
+      id, modelId: model.id, version: label, sequence, stage: Stage.NONE, description: input.description ?? null,
+      artifactUri: input.artifactUri, artifactDigest: input.artifactDigest ?? null, framework: input.framework ?? null,
+      hyperparameters: input.hyperparameters ?? null, signature: input.signature ?? null,
+      gitRepo: input.gitRepo ?? run?.gitRepo ?? null, gitCommit: input.gitCommit ?? run?.gitCommit ?? null,
+      runId: run?.id ?? null, parentId: input.parentVersionId ?? null, createdBy: actor, createdAt: at, updatedAt: at,
+    });
+    await em.insert(ModelVersion, version);
+    await em.update(Model, { id: model.id }, { versionCount: sequence, latestVersion: label, updatedAt: at });
+    if (datasets.length) {
+      await em.insert(ModelVersionDataset, datasets.map((d) => ({ modelVersionId: id, datasetVersionId: d.datasetVersionId, role: d.role })));
+    }
+    await insertMetrics(em, id, input.metrics);
+    await insertTags(em, id, input.tags);
+    return version;
+  }
+
+}

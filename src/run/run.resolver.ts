@@ -1,0 +1,79 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../context';
+import { isIdOf } from '../common/ids';
+import { present } from '../common/loaders';
+import { latestPerKey, Metric, MetricInput, metricsByEntity } from '../common/metrics';
+import { Tag, tagsByEntity } from '../common/tags';
+import { DatasetVersion } from '../dataset/dataset.entity';
+import { datasetVersionById } from '../dataset/dataset.loaders';
+import { Experiment } from '../experiment/experiment.entity';
+import { experimentById } from '../experiment/experiment.loaders';
+import { ModelVersion } from '../model-version/model-version.entity';
+import { versionsByRun } from '../model-version/model-version.loaders';
+import { Run, RunStatus } from './run.entity';
+import { StartRunInput } from './run.inputs';
+import { inputIdsByRun, runById } from './run.loaders';
+
+@Resolver(() => Run)
+export class RunResolver {
+  @Query(() => Run, { nullable: true })
+  run(@Ctx() ctx: Context, @Arg('id', () => ID) id: string): Promise<Run | null> {
+    return isIdOf('Run', id) ? ctx.loaders.get(runById).load(id) : Promise.resolve(null);
+  }
+
+  @Mutation(() => Run)
+  startRun(@Ctx() ctx: Context, @Arg('input', () => StartRunInput) input: StartRunInput): Promise<Run> {
+    return ctx.services.runs.start(input, ctx.actor);
+  }
+
+  @Mutation(() => Run, { description: 'Appends metric points (up to 1,000 per call)' })
+  logRunMetrics(
+    @Ctx() ctx: Context,
+    @Arg('runId', () => ID) runId: string,
+    @Arg('metrics', () => [MetricInput]) metrics: MetricInput[],
+  ): Promise<Run> {
+    return ctx.services.runs.logMetrics(runId, metrics);
+  }
+
+  @Mutation(() => Run)
+  finishRun(
+    @Ctx() ctx: Context,
+    @Arg('runId', () => ID) runId: string,
+    @Arg('status', () => RunStatus) status: RunStatus,
+    @Arg('endedAt', () => Date, { nullable: true, description: 'Defaults to now' }) endedAt?: Date,
+  ): Promise<Run> {
+    return ctx.services.runs.finish(runId, status, endedAt);
+  }
+
+  @FieldResolver(() => Experiment)
+  async experiment(@Root() run: Run, @Ctx() ctx: Context): Promise<Experiment> {
+    return (await ctx.loaders.get(experimentById).load(run.experimentId))!;
+  }
+
+  @FieldResolver(() => [Metric], { description: 'The latest point of each key (highest step, then last logged)' })
+  async metrics(@Root() run: Run, @Ctx() ctx: Context): Promise<Metric[]> {
+    return latestPerKey(await ctx.loaders.get(metricsByEntity).load(run.id));
+  }
+
+  @FieldResolver(() => [Metric], { description: 'Every point logged for one key, in logging order' })
+  async metricHistory(@Root() run: Run, @Ctx() ctx: Context, @Arg('key') key: string): Promise<Metric[]> {
+    return (await ctx.loaders.get(metricsByEntity).load(run.id)).filter((m) => m.key === key);
+  }
+
+  @FieldResolver(() => [DatasetVersion], { description: 'Dataset versions the run consumed' })
+  async inputs(@Root() run: Run, @Ctx() ctx: Context): Promise<DatasetVersion[]> {
+    const links = await ctx.loaders.get(inputIdsByRun).load(run.id);
+    return present(await ctx.loaders.get(datasetVersionById).loadMany(links.map((l) => l.datasetVersionId)));
+  }
+
+  @FieldResolver(() => [ModelVersion], { description: 'Model versions registered from this run' })
+  producedVersions(@Root() run: Run, @Ctx() ctx: Context): Promise<ModelVersion[]> {
+    return ctx.loaders.get(versionsByRun).load(run.id);
+  }
+
+  @FieldResolver(() => [Tag])
+  tags(@Root() run: Run, @Ctx() ctx: Context): Promise<Tag[]> {
+    return ctx.loaders.get(tagsByEntity).load(run.id);
+  }
+}
+

@@ -1,0 +1,77 @@
+import type { Database } from '../db/database';
+import { now } from '../common/base.entity';
+import { BadInputError, ConflictError, PreconditionFailedError } from '../common/errors';
+import { newId } from '../common/ids';
+import { createOnce } from '../common/idempotency';
+import { requireAll, requireRow } from '../common/lookup';
+import { insertMetrics, type MetricInput } from '../common/metrics';
+import { insertTags } from '../common/tags';
+import { LIMITS } from '../common/validation';
+import { DatasetVersion } from '../dataset/dataset.entity';
+import { Experiment } from '../experiment/experiment.entity';
+import { Run, RunInput, RunStatus } from './run.entity';
+import type { StartRunInput } from './run.inputs';
+
+export class RunService {
+  constructor(private readonly db: Database) {}
+
+  start(input: StartRunInput, actor: string): Promise<Run> {
+    return createOnce(this.db, {
+      scope: 'startRun',
+      key: input.idempotencyKey,
+      id: newId('Run'),
+      find: (id) => this.db.manager.findOneBy(Run, { id }),
+      onConflict: () => new ConflictError('The run conflicts with an existing one'),
+      create: async (em, id) => {
+        await requireRow(em, Experiment, 'Experiment', input.experimentId, 'input.experimentId');
+        const inputIds = input.inputDatasetVersionIds ?? [];
+        await requireAll(em, DatasetVersion, 'DatasetVersion', inputIds, 'input.inputDatasetVersionIds');
+        const at = now();
+        const run = em.create(Run, {
+          id,
+          experimentId: input.experimentId,
+          name: input.name ?? null,
+          status: RunStatus.RUNNING,
+          params: input.params ?? null,
+          gitRepo: input.gitRepo ?? null,
+          gitCommit: input.gitCommit ?? null,
+          startedAt: input.startedAt ?? at,
+          endedAt: null,
+          createdBy: actor,
+          createdAt: at,
+          updatedAt: at,
+        });
+        await em.insert(Run, run);
+        if (inputIds.length) await em.insert(RunInput, inputIds.map((datasetVersionId) => ({ runId: id, datasetVersionId })));
+        await insertTags(em, id, input.tags);
+        return run;
+      },
+    });
+  }
+
+  /** Metrics may be logged while the run is going and after it ended (late evaluations). */
+  logMetrics(runId: string, metrics: MetricInput[]): Promise<Run> {
+    if (metrics.length > LIMITS.listItems) throw new BadInputError('metrics', `must have at most ${LIMITS.listItems} items`);
+    return this.db.transaction(async (em) => {
+      const run = await requireRow(em, Run, 'Run', runId, 'runId', this.db.lockClause());
+      await insertMetrics(em, run.id, metrics);
+      run.updatedAt = now();
+      await em.update(Run, { id: run.id }, { updatedAt: run.updatedAt });
+      return run;
+    });
+  }
+
+  finish(runId: string, status: RunStatus, endedAt?: Date | null): Promise<Run> {
+    if (status === RunStatus.RUNNING) throw new BadInputError('status', 'must be FINISHED, FAILED or KILLED');
+    return this.db.transaction(async (em) => {
+      const run = await requireRow(em, Run, 'Run', runId, 'runId', this.db.lockClause());
+      if (run.status !== RunStatus.RUNNING) {
+        throw new PreconditionFailedError(`Run ${runId} already ended with status ${run.status}`);
+      }
+      const at = now();
+      Object.assign(run, { status, endedAt: endedAt ?? at, updatedAt: at });
+      await em.update(Run, { id: run.id }, { status, endedAt: run.endedAt, updatedAt: at });
+      return run;
+    });
+  }
+}
