@@ -6,13 +6,15 @@ import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphq
 import type { QueryLimits } from './config';
 
 /** A list bounded by its owner (tags, metrics, datasets of a version…) is assumed to hold this many items. */
-const OWNED_LIST_SIZE = 10;
+const OWNED_LIST_SIZE = 3;
 
 /**
  * Cost = fields selected, where a connection multiplies its children by `first` and a plain list by
  * OWNED_LIST_SIZE. Computed from the final subgraph schema, so it survives buildSubgraphSchema.
  */
-const listEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
+const listEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+  // edges/nodes of a connection: the connection field already multiplied by `first`.
+  if (type.name.endsWith('Connection')) return 1 + childComplexity;
   if (typeof args.first === 'number' && getNamedType(field.type).name.endsWith('Connection')) {
     return 1 + Math.max(args.first, 1) * childComplexity;
   }

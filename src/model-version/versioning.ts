@@ -65,6 +65,14 @@ function parseTimestamp(label: string): [string, number] | null {
 
 const compareTimestamp = ([a, n]: [string, number], [b, m]: [string, number]) => (a < b ? -1 : a > b ? 1 : n - m);
 
+/** 2026.11.27.120501 names a real UTC second (no month 13, no 25:61:61). */
+function isRealInstant(base: string): boolean {
+  const [y, mo, d, hms] = base.split('.');
+  const iso = `${y}-${mo}-${d}T${hms.slice(0, 2)}:${hms.slice(2, 4)}:${hms.slice(4, 6)}.000Z`;
+  const parsed = new Date(iso);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString() === iso;
+}
+
 export function formatTimestamp(at: Date): string {
   const iso = at.toISOString(); // 2026-11-27T12:05:01.123Z
   return `${iso.slice(0, 4)}.${iso.slice(5, 7)}.${iso.slice(8, 10)}.${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}`;
@@ -75,7 +83,7 @@ function nextTimestamp({ latest, explicit, at }: VersionRequest): string {
   const previous = latest == null ? null : parseTimestamp(latest);
   if (explicit != null) {
     const parsed = parseTimestamp(explicit);
-    if (!parsed || Number.isNaN(Date.parse(`${parsed[0].slice(0, 10).replace(/\./g, '-')}T00:00:00Z`))) {
+    if (!parsed || !isRealInstant(parsed[0])) {
       throw new BadInputError(FIELD, 'must look like 2026.11.27.120501 (UTC), optionally with a .N suffix');
     }
     if (previous && compareTimestamp(parsed, previous) <= 0) throw new BadInputError(FIELD, `must be greater than the latest version ${latest}`);

@@ -1,0 +1,74 @@
+import { TestApp } from '../support/app';
+import { seed, unique } from '../support/seed';
+
+/** Three levels of lists (models → versions → datasets/runs/inputs) plus single relations at each level. */
+const NESTED = `query($prefix: String!) {
+  models(first: 20, filter: { nameContains: $prefix }) {
+    totalCount
+    nodes {
+      name tags { key value } latestVersion { version } deployments { name }
+      versions(first: 10) {
+        totalCount
+        nodes {
+          version metrics { key value } tags { key }
+          parent { version } children { version }
+          run { name experiment { name } inputs { uri dataset { name } } metrics { key value } }
+          datasets { role datasetVersion { uri dataset { name } derivedFrom { version } usedBy { version } } }
+        }
+      }
+    }
+  }
+}`;
+
+async function buildGraph(t: TestApp, prefix: string, models: number, versionsPerModel: number): Promise<void> {
+  const s = seed(t);
+  const exp = await s.experiment(unique(prefix));
+  const ds = await s.dataset(unique(prefix));
+  const base = await s.datasetVersion(ds.id);
+  for (let m = 0; m < models; m++) {
+    const model = await s.model(`${prefix}-model-${m}`);
+    await s.deployment(model.id, `${prefix}-dep-${m}`);
+    let parent: string | undefined;
+    for (let v = 0; v < versionsPerModel; v++) {
+      const dsv = await s.datasetVersion(ds.id, { derivedFromIds: [base.id] });
+      const run = await s.run(exp.id, { name: `r${v}`, inputDatasetVersionIds: [dsv.id] });
+      const created = await s.version(model.id, {
+        runId: run.id, parentVersionId: parent, datasets: [{ datasetVersionId: dsv.id, role: 'TRAINING' }],
+        metrics: [{ key: 'auc', value: 0.5 + v / 100 }], tags: [{ key: 'v', value: String(v) }],
+      });
+      parent = created.id;
+    }
+  }
+}
+
+describe('no N+1: statements per request do not grow with the rows returned', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await TestApp.start();
+    await buildGraph(t, 'small', 2, 2);
+    await buildGraph(t, 'large', 12, 8);
+  });
+  afterAll(() => t.stop());
+
+  it('the same nested query costs the same number of statements for 2×2 and 12×8 rows', async () => {
+    const small = await t.statements(NESTED, { prefix: 'small' });
+    const large = await t.statements(NESTED, { prefix: 'large' });
+    expect(small.result.errors).toBeUndefined();
+    expect(large.result.errors).toBeUndefined();
+    const data = large.result.data as { models: { totalCount: number; nodes: { versions: { nodes: unknown[] } }[] } };
+    expect(data.models.totalCount).toBe(12);
+    expect(data.models.nodes.every((m) => m.versions.nodes.length === 8)).toBe(true);
+    expect(large.statements.length).toBe(small.statements.length);
+    // One statement per relation per level (plus counts): a fixed, small number.
+    expect(large.statements.length).toBeLessThanOrEqual(25);
+    process.stdout.write(`nested query: ${large.statements.length} statements for 12 models × 8 versions (${t.engine})\n`);
+  });
+
+  it('node lookups of many ids batch into one statement per type', async () => {
+    const ids = (await t.ok('{ models(first: 20) { nodes { id versions(first: 5) { nodes { id } } } } }')).models.nodes
+      .flatMap((m: { id: string; versions: { nodes: { id: string }[] } }) => [m.id, ...m.versions.nodes.map((v) => v.id)]);
+    const { result, statements } = await t.statements('query($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids });
+    expect((result.data as { nodes: unknown[] }).nodes).toHaveLength(ids.length);
+    expect(statements).toHaveLength(2);
+  });
+});
