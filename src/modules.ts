@@ -4,6 +4,7 @@ import type { EntityList } from './db/data-source';
 import { IdempotencyKey } from './common/idempotency';
 import { Metric } from './common/metrics';
 import { Tag } from './common/tags';
+import { LineageEdge } from './lineage/lineage-edge.entity';
 import { Dataset, DatasetVersion, DatasetVersionSource } from './dataset/dataset.entity';
 import { Deployment } from './deployment/deployment.entity';
 import { Experiment } from './experiment/experiment.entity';
@@ -16,6 +17,7 @@ import { ModelVersionResolver } from './model-version/model-version.resolver';
 import { loadNode, NODE_LOADERS } from './node/node.loaders';
 import { NodeResolver } from './node/node.resolver';
 import { RunResolver } from './run/run.resolver';
+import { LineageResolver, ONE_HOP_RESOLVERS } from './lineage/lineage.resolver';
 import type { NodeTypeName } from './common/ids';
 import { Model } from './model/model.entity';
 import { ModelVersion, ModelVersionDataset } from './model-version/model-version.entity';
@@ -24,13 +26,13 @@ import { Run, RunInput } from './run/run.entity';
 /** Every TypeORM entity (the database schema the migrations must match). */
 export const ENTITIES: EntityList = [
   Experiment, Run, RunInput, Model, ModelVersion, ModelVersionDataset, Dataset, DatasetVersion, DatasetVersionSource,
-  Deployment, Tag, Metric, IdempotencyKey,
+  Deployment, Tag, Metric, IdempotencyKey, LineageEdge,
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const RESOLVERS: NonEmptyArray<Function> = [
   NodeResolver, ExperimentResolver, RunResolver, ModelResolver, ModelVersionResolver, DatasetResolver,
-  DatasetVersionResolver, DeploymentResolver,
+  DatasetVersionResolver, DeploymentResolver, LineageResolver, ...ONE_HOP_RESOLVERS,
 ];
 
 type ReferenceResolver = (ref: { id: string }, ctx: Context) => Promise<unknown>;

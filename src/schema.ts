@@ -1,8 +1,8 @@
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import { printSubgraphSchema } from '@apollo/subgraph';
+import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { parse, type GraphQLSchema } from 'graphql';
-import { buildSchema, createResolversMap, type MiddlewareFn, type ResolversMap } from 'type-graphql';
+import { buildSchema, createResolversMap, type ResolversMap } from 'type-graphql';
 import type { Context } from './context';
 import { DateTimeScalar } from './common/scalars';
 import { validateArgument } from './common/validation';
@@ -11,12 +11,24 @@ import { ENTITY_REFERENCES, RESOLVERS } from './modules';
 const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])';
 
-/** After a mutation's root resolver, later fields must not read rows cached before the write. */
-const freshReadsAfterMutation: MiddlewareFn<Context> = async ({ info, context }, next) => {
-  const result: unknown = await next();
-  if (info.parentType.name === 'Mutation') context.loaders.clearAll();
-  return result;
-};
+/**
+ * After a mutation's root resolver, later fields (and later mutations in the same request) must not read
+ * rows cached before the write: clear the request's loaders. Wrapping only the Mutation fields keeps
+ * the cost off every other field (a global type-graphql middleware would run on each one).
+ */
+function clearLoadersAfterMutations(schema: GraphQLSchema): void {
+  for (const field of Object.values(schema.getMutationType()?.getFields() ?? {})) {
+    const resolve = field.resolve;
+    if (!resolve) continue;
+    field.resolve = async (source, args, context: Context, info) => {
+      try {
+        return await resolve(source, args, context, info);
+      } finally {
+        context.loaders.clearAll();
+      }
+    };
+  }
+}
 
 /**
  * type-graphql builds the schema from the classes; buildSubgraphSchema then rebuilds it from SDL (with
@@ -27,7 +39,6 @@ export async function buildRegistrySchema(): Promise<GraphQLSchema> {
     resolvers: RESOLVERS,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validateFn: (value, type, data) => validateArgument(value, type, data.info),
-    globalMiddlewares: [freshReadsAfterMutation],
   });
   const typeDefs = parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(typeGraphqlSchema)}`);
   const resolvers = createResolversMap(typeGraphqlSchema) as ResolversMap<unknown, Context>;
@@ -35,8 +46,9 @@ export async function buildRegistrySchema(): Promise<GraphQLSchema> {
     const typeResolvers = (resolvers[typeName] ??= {}) as Record<string, unknown>;
     typeResolvers.__resolveReference = resolveReference;
   }
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  return buildSubgraphSchema([{ typeDefs, resolvers: resolvers as any }]);
+  const schema = buildSubgraphSchema([{ typeDefs, resolvers: resolvers as unknown as GraphQLResolverMap<Context> }]);
+  clearLoadersAfterMutations(schema);
+  return schema;
 }
 
 export function printRegistrySchema(schema: GraphQLSchema): string {

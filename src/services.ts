@@ -2,6 +2,7 @@ import type { Database } from './db/database';
 import { DatasetService } from './dataset/dataset.service';
 import { DeploymentService } from './deployment/deployment.service';
 import { ExperimentService } from './experiment/experiment.service';
+import { LineageService } from './lineage/lineage.service';
 import { ModelService } from './model/model.service';
 import { ModelVersionService } from './model-version/model-version.service';
 import { RunService } from './run/run.service';
@@ -14,6 +15,7 @@ export interface Services {
   versions: ModelVersionService;
   datasets: DatasetService;
   deployments: DeploymentService;
+  lineage: LineageService;
 }
 
 export function createServices(db: Database): Services {
@@ -24,5 +26,6 @@ export function createServices(db: Database): Services {
     versions: new ModelVersionService(db),
     datasets: new DatasetService(db),
     deployments: new DeploymentService(db),
+    lineage: new LineageService(db),
   };
 }

@@ -15,7 +15,7 @@ export function defineLoader<K, V, P = void>(
   return { name, create };
 }
 
-export const MAX_BATCH = 500;
+export const MAX_BATCH = 5000;
 
 /** The per-request loader cache. Mutations clear it, so later fields never read stale rows. */
 export class Loaders {

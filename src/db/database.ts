@@ -47,10 +47,13 @@ export function isUnavailable(error: unknown): boolean {
  */
 export class Database {
   readonly engine: Engine;
+  /** Which server dialect details apply (recursion limits differ between MySQL and MariaDB). */
+  readonly flavor: 'sqlite' | 'mysql' | 'mariadb';
   private readonly writeLock = new Mutex();
 
   constructor(readonly dataSource: DataSource) {
     this.engine = dataSource.options.type === 'better-sqlite3' ? 'sqlite' : 'mysql';
+    this.flavor = dataSource.options.type === 'better-sqlite3' ? 'sqlite' : dataSource.options.type === 'mariadb' ? 'mariadb' : 'mysql';
   }
 
   get manager(): EntityManager {

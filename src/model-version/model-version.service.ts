@@ -8,6 +8,7 @@ import { lockParent, requireAll, requireRow } from '../common/lookup';
 import { insertMetrics } from '../common/metrics';
 import { insertTags } from '../common/tags';
 import { DatasetVersion } from '../dataset/dataset.entity';
+import { addEdges, LineageRelation } from '../lineage/lineage.edges';
 import { Model } from '../model/model.entity';
 import { Run } from '../run/run.entity';
 import { ModelVersion, ModelVersionDataset, Stage } from './model-version.entity';
@@ -53,6 +54,11 @@ export class ModelVersionService {
     if (datasets.length) {
       await em.insert(ModelVersionDataset, datasets.map((d) => ({ modelVersionId: id, datasetVersionId: d.datasetVersionId, role: d.role })));
     }
+    await addEdges(em, [
+      ...(run ? [{ from: run.id, to: id, relation: LineageRelation.PRODUCED }] : []),
+      ...(version.parentId ? [{ from: version.parentId, to: id, relation: LineageRelation.PARENT_OF }] : []),
+      ...datasets.map((d) => ({ from: d.datasetVersionId, to: id, relation: LineageRelation.TRAINED_ON, role: d.role })),
+    ]);
     await insertMetrics(em, id, input.metrics);
     await insertTags(em, id, input.tags);
     return version;

@@ -9,6 +9,7 @@ import { insertTags } from '../common/tags';
 import { LIMITS } from '../common/validation';
 import { DatasetVersion } from '../dataset/dataset.entity';
 import { Experiment } from '../experiment/experiment.entity';
+import { addEdges, LineageRelation } from '../lineage/lineage.edges';
 import { Run, RunInput, RunStatus } from './run.entity';
 import type { StartRunInput } from './run.inputs';
 
@@ -43,6 +44,10 @@ export class RunService {
         });
         await em.insert(Run, run);
         if (inputIds.length) await em.insert(RunInput, inputIds.map((datasetVersionId) => ({ runId: id, datasetVersionId })));
+        await addEdges(em, [
+          { from: input.experimentId, to: id, relation: LineageRelation.CONTAINS },
+          ...inputIds.map((from) => ({ from, to: id, relation: LineageRelation.CONSUMED })),
+        ]);
         await insertTags(em, id, input.tags);
         return run;
       },

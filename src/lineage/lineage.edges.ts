@@ -1,0 +1,19 @@
+import type { EntityManager } from 'typeorm';
+import { now } from '../common/base.entity';
+import { LineageEdge, LineageRelation } from './lineage-edge.entity';
+
+export interface EdgeSpec {
+  from: string;
+  to: string;
+  relation: LineageRelation;
+  role?: string | null;
+}
+
+/** Writes lineage edges inside the caller's transaction (with the entity that creates the link). */
+export async function addEdges(em: EntityManager, edges: EdgeSpec[]): Promise<void> {
+  if (!edges.length) return;
+  const at = now();
+  await em.insert(LineageEdge, edges.map((e) => ({ fromId: e.from, toId: e.to, relation: e.relation, role: e.role ?? null, createdAt: at })));
+}
+
+export { LineageRelation };
