@@ -17,7 +17,7 @@ import { ModelVersionResolver } from './model-version/model-version.resolver';
 import { loadNode, NODE_LOADERS } from './node/node.loaders';
 import { NodeResolver } from './node/node.resolver';
 import { RunResolver } from './run/run.resolver';
-import { LineageResolver, ONE_HOP_RESOLVERS } from './lineage/lineage.resolver';
+import { LineageResolver, ONE_HOP_RESOLVERS, ReproducibilityResolver } from './lineage/lineage.resolver';
 import type { NodeTypeName } from './common/ids';
 import { Model } from './model/model.entity';
 import { ModelVersion, ModelVersionDataset } from './model-version/model-version.entity';
@@ -33,6 +33,7 @@ export const ENTITIES: EntityList = [
 export const RESOLVERS: NonEmptyArray<Function> = [
   NodeResolver, ExperimentResolver, RunResolver, ModelResolver, ModelVersionResolver, DatasetResolver,
   DatasetVersionResolver, DeploymentResolver, LineageResolver, ...ONE_HOP_RESOLVERS,
+  ReproducibilityResolver,
 ];
 
 type ReferenceResolver = (ref: { id: string }, ctx: Context) => Promise<unknown>;

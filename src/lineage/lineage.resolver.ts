@@ -7,7 +7,12 @@ import { Experiment } from '../experiment/experiment.entity';
 import { ModelVersion } from '../model-version/model-version.entity';
 import { loadNode } from '../node/node.loaders';
 import { Run } from '../run/run.entity';
+import { present } from '../common/loaders';
+import { datasetVersionById } from '../dataset/dataset.loaders';
+import { versionById } from '../model-version/model-version.loaders';
+import { runById } from '../run/run.loaders';
 import { edgesInto, edgesOutOf, loadLineageNodes } from './lineage.loaders';
+import { missingOf, Reproducibility, upstreamOfVersion } from './reproducibility';
 import { MAX_LINEAGE_DEPTH, MAX_LINEAGE_NODES } from './lineage.service';
 import { LineageDirection, LineageGraph, LineageNode, type LineageNodeValue } from './lineage.types';
 
@@ -61,3 +66,21 @@ function oneHopResolver(type: ClassType<{ id: string }>) {
 }
 
 export const ONE_HOP_RESOLVERS = LINEAGE_CLASSES.map((cls) => oneHopResolver(cls as ClassType<{ id: string }>));
+
+@Resolver(() => ModelVersion)
+export class ReproducibilityResolver {
+  @FieldResolver(() => Reproducibility, { description: 'What made this version, to recreate it' })
+  async reproducibility(@Root() v: ModelVersion, @Ctx() ctx: Context): Promise<Reproducibility> {
+    const upstream = await ctx.loaders.get(upstreamOfVersion).load(v.id);
+    const [run, datasets, parents] = await Promise.all([
+      v.runId ? ctx.loaders.get(runById).load(v.runId) : null,
+      ctx.loaders.get(datasetVersionById).loadMany(upstream.datasetVersionIds).then(present),
+      ctx.loaders.get(versionById).loadMany(upstream.parentIds).then(present),
+    ]);
+    const missing = missingOf(v, run, datasets);
+    return {
+      complete: missing.length === 0, missing, gitRepo: v.gitRepo, gitCommit: v.gitCommit, hyperparameters: v.hyperparameters,
+      artifactUri: v.artifactUri, artifactDigest: v.artifactDigest, run, datasets, parents,
+    };
+  }
+}
