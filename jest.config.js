@@ -1,5 +1,10 @@
-/** @type {import('jest').Config} */
-module.exports = {
+/**
+ * The suite runs on SQLite, and again on MySQL/MariaDB when TEST_DATABASE_URL is set (two projects;
+ * each test file gets its own database, see test/support/database.ts).
+ * @type {import('jest').Config}
+ */
+const project = (engine) => ({
+  displayName: engine,
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
@@ -14,6 +19,11 @@ module.exports = {
     }],
   },
   setupFiles: ['reflect-metadata'],
+  globals: { TEST_ENGINE: engine },
+});
+
+module.exports = {
+  projects: process.env.TEST_DATABASE_URL ? [project('sqlite'), project('mysql')] : [project('sqlite')],
   testTimeout: 120_000,
   maxWorkers: 2,
 };

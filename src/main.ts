@@ -37,10 +37,13 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, 'shutting down');
     app.ready = false;
+    // Stop accepting; let requests in flight finish; drop keep-alive connections as they go idle.
     server.close();
+    const idle = setInterval(() => server.closeIdleConnections(), 100);
+    const force = setTimeout(() => server.closeAllConnections(), 5_000);
     server.closeIdleConnections();
-    const force = setTimeout(() => server.closeAllConnections(), 10_000).unref();
     await once(server, 'close').catch(() => undefined);
+    clearInterval(idle);
     clearTimeout(force);
     await app.stop();
     process.exit(0);

@@ -1,7 +1,7 @@
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, getNamedType, isListType, getNullableType, Kind, type ValidationRule } from 'graphql';
+import { GraphQLError, getNamedType, isListType, getNullableType, Kind, type SelectionNode, type ValidationContext, type ValidationRule } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { QueryLimits } from './config';
 
@@ -18,27 +18,50 @@ const listEstimator: ComplexityEstimator = ({ type, field, args, childComplexity
   if (typeof args.first === 'number' && getNamedType(field.type).name.endsWith('Connection')) {
     return 1 + Math.max(args.first, 1) * childComplexity;
   }
-  if (isListType(getNullableType(field.type))) return 1 + OWNED_LIST_SIZE * childComplexity;
+  if (isListType(getNullableType(field.type))) {
+    // A list fetched by a list argument (nodes(ids:), _entities(representations:)) has that many items.
+    const listArg = Object.values(args).find(Array.isArray) as unknown[] | undefined;
+    return 1 + (listArg ? Math.max(listArg.length, 1) : OWNED_LIST_SIZE) * childComplexity;
+  }
   return undefined;
 };
 
 const rejected = (message: string, extensions: Record<string, unknown>) =>
   new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 }, ...extensions } });
 
-/** Aliases are limited by graphql-armor; this counts the operation's root fields (aliased or not). */
+/** Aliases are limited by graphql-armor; this counts the operation's root fields (aliased or not, through fragments). */
 function maxRootFieldsRule(max: number): ValidationRule {
-  return (context) => ({
-    OperationDefinition(node) {
-      const count = node.selectionSet.selections.filter((s) => s.kind === Kind.FIELD).length;
-      if (count > max) context.reportError(new GraphQLError(`The operation selects ${count} root fields; the limit is ${max}`));
-    },
-  });
+  return (context) => {
+    const count = (selections: readonly SelectionNode[], seen: Set<string>): number =>
+      selections.reduce((n, s) => {
+        if (s.kind === Kind.FIELD) return n + 1;
+        if (s.kind === Kind.INLINE_FRAGMENT) return n + count(s.selectionSet.selections, seen);
+        if (seen.has(s.name.value)) return n;
+        seen.add(s.name.value);
+        const fragment = context.getFragment(s.name.value);
+        return n + (fragment ? count(fragment.selectionSet.selections, seen) : 0);
+      }, 0);
+    return {
+      OperationDefinition(node) {
+        const fields = count(node.selectionSet.selections, new Set());
+        if (fields > max) context.reportError(new GraphQLError(`The operation selects ${fields} root fields; the limit is ${max}`));
+      },
+    };
+  };
 }
+
+/** graphql-armor throws by default (Apollo would answer 500): report through the validation context instead. */
+const reportRejection = {
+  propagateOnRejection: false,
+  onReject: [(context: ValidationContext | null, error: GraphQLError) => {
+    context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, '')));
+  }],
+};
 
 export function limitValidationRules(limits: QueryLimits): ValidationRule[] {
   return [
-    maxDepthRule({ n: limits.MAX_QUERY_DEPTH, ignoreIntrospection: true, exposeLimits: true }) as unknown as ValidationRule,
-    maxAliasesRule({ n: limits.MAX_QUERY_ALIASES, exposeLimits: true }) as unknown as ValidationRule,
+    maxDepthRule({ n: limits.MAX_QUERY_DEPTH, ignoreIntrospection: true, exposeLimits: true, ...reportRejection }) as unknown as ValidationRule,
+    maxAliasesRule({ n: limits.MAX_QUERY_ALIASES, exposeLimits: true, ...reportRejection }) as unknown as ValidationRule,
     maxRootFieldsRule(limits.MAX_QUERY_ALIASES),
   ];
 }

@@ -11,9 +11,16 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+declare const TEST_ENGINE: 'sqlite' | 'mysql' | undefined;
+
+/** The jest project's engine (see jest.config.js): SQLite unless this is the MySQL/MariaDB project. */
+export function testEngine(): 'sqlite' | 'mysql' {
+  return typeof TEST_ENGINE !== 'undefined' && TEST_ENGINE === 'mysql' && process.env.TEST_DATABASE_URL ? 'mysql' : 'sqlite';
+}
+
 export async function createTestDatabase(): Promise<TestDatabase> {
   const server = process.env.TEST_DATABASE_URL;
-  if (!server) return { url: 'sqlite::memory:', engine: 'sqlite', drop: async () => undefined };
+  if (!server || testEngine() === 'sqlite') return { url: 'sqlite::memory:', engine: 'sqlite', drop: async () => undefined };
   const base = new URL(server);
   const name = `mg_test_${randomBytes(6).toString('hex')}`;
   const admin = await createConnection({ uri: adminUri(base) });
