@@ -34,7 +34,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`invalid configuration\n  ${lines.join('\n  ')}`);
+    throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
   }
   return parsed.data;
 }

@@ -4,6 +4,14 @@ import type { EntityList } from './db/data-source';
 import { IdempotencyKey } from './common/idempotency';
 import { Metric } from './common/metrics';
 import { Tag } from './common/tags';
+import { DeploymentRevision, TrafficRow } from './deployment/deployment-revision.entity';
+import { DeploymentRevisionFields, VersionDeploymentFields } from './deployment/deployment-revision.resolver';
+import { AliasEvent, ModelAliasRow } from './lifecycle/alias.entity';
+import { LIFECYCLE_FIELD_RESOLVERS } from './lifecycle/lifecycle-fields.resolver';
+import { LifecycleMutations } from './lifecycle/lifecycle.resolver';
+import { ModelPolicy } from './lifecycle/policy.entity';
+import { StageTransition } from './lifecycle/stage-transition.entity';
+import { TransitionRequest, TransitionReview } from './lifecycle/transition-request.entity';
 import { LineageEdge } from './lineage/lineage-edge.entity';
 import { Dataset, DatasetVersion, DatasetVersionSource } from './dataset/dataset.entity';
 import { Deployment } from './deployment/deployment.entity';
@@ -26,14 +34,15 @@ import { Run, RunInput } from './run/run.entity';
 /** Every TypeORM entity (the database schema the migrations must match). */
 export const ENTITIES: EntityList = [
   Experiment, Run, RunInput, Model, ModelVersion, ModelVersionDataset, Dataset, DatasetVersion, DatasetVersionSource,
-  Deployment, Tag, Metric, IdempotencyKey, LineageEdge,
+  Deployment, Tag, Metric, IdempotencyKey, LineageEdge, StageTransition, ModelAliasRow, AliasEvent, ModelPolicy,
+  TransitionRequest, TransitionReview, DeploymentRevision, TrafficRow,
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const RESOLVERS: NonEmptyArray<Function> = [
   NodeResolver, ExperimentResolver, RunResolver, ModelResolver, ModelVersionResolver, DatasetResolver,
   DatasetVersionResolver, DeploymentResolver, LineageResolver, ...ONE_HOP_RESOLVERS,
-  ReproducibilityResolver,
+  ReproducibilityResolver, LifecycleMutations, ...LIFECYCLE_FIELD_RESOLVERS, DeploymentRevisionFields, VersionDeploymentFields,
 ];
 
 type ReferenceResolver = (ref: { id: string }, ctx: Context) => Promise<unknown>;

@@ -66,6 +66,8 @@ export function createApolloServer(schema: GraphQLSchema, limits: QueryLimits, l
   return new ApolloServer<Context>({
     schema,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns shutdown (HTTP drain, then Apollo, then the database); a second stop() would hang.
+    stopOnTerminationSignals: false,
     formatError,
     validationRules: limitValidationRules(limits),
     introspection: true,

@@ -3,6 +3,10 @@ import { DatasetService } from './dataset/dataset.service';
 import { DeploymentService } from './deployment/deployment.service';
 import { ExperimentService } from './experiment/experiment.service';
 import { LineageService } from './lineage/lineage.service';
+import { AliasService } from './lifecycle/alias.service';
+import { ApprovalService } from './lifecycle/approval.service';
+import { StageService } from './lifecycle/stage.service';
+import { RolloutService } from './deployment/rollout.service';
 import { ModelService } from './model/model.service';
 import { ModelVersionService } from './model-version/model-version.service';
 import { RunService } from './run/run.service';
@@ -16,10 +20,20 @@ export interface Services {
   datasets: DatasetService;
   deployments: DeploymentService;
   lineage: LineageService;
+  stages: StageService;
+  aliases: AliasService;
+  approvals: ApprovalService;
+  rollouts: RolloutService;
 }
 
 export function createServices(db: Database): Services {
+  const stages = new StageService(db);
+  const aliases = new AliasService(db);
   return {
+    stages,
+    aliases,
+    approvals: new ApprovalService(db, stages, aliases),
+    rollouts: new RolloutService(db),
     experiments: new ExperimentService(db),
     runs: new RunService(db),
     models: new ModelService(db),

@@ -12,6 +12,7 @@ export const ID_PREFIXES = {
   Dataset: 'ds',
   DatasetVersion: 'dsv',
   Deployment: 'dep',
+  TransitionRequest: 'tr',
 } as const;
 
 export type NodeTypeName = keyof typeof ID_PREFIXES;

@@ -86,15 +86,15 @@ export function ConnectionType<E extends object>(name: string, nodeType: ClassTy
 
 type CursorValue = string | number;
 
-function encodeCursor(value: CursorValue, id: string): string {
+function encodeCursor(value: CursorValue, id: CursorValue): string {
   return Buffer.from(JSON.stringify([value, id])).toString('base64url');
 }
 
-function decodeCursor(cursor: string): [CursorValue, string] {
+function decodeCursor(cursor: string): [CursorValue, CursorValue] {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 2 && ['string', 'number'].includes(typeof parsed[0]) && typeof parsed[1] === 'string') {
-      return [parsed[0] as CursorValue, parsed[1]];
+    if (Array.isArray(parsed) && parsed.length === 2 && ['string', 'number'].includes(typeof parsed[0]) && ['string', 'number'].includes(typeof parsed[1])) {
+      return [parsed[0] as CursorValue, parsed[1] as CursorValue];
     }
   } catch {
     // fall through: any malformed cursor gets the same answer
@@ -112,7 +112,7 @@ export function checkPageArgs(args: PageArgs): { first: number; after: string | 
   return { first, after: args.after ?? null };
 }
 
-export function toConnection<E extends { id: string }>(cls: ClassType<Connection<E>>, page: Page<E>): Connection<E> {
+export function toConnection<E extends { id: CursorValue }>(cls: ClassType<Connection<E>>, page: Page<E>): Connection<E> {
   const connection = new cls() as Connection<E> & { counter: () => Promise<number> };
   const cursorOf = (e: E) => encodeCursor(e[page.sort.property] as CursorValue, e.id);
   connection.edges = page.items.map((node) => ({ cursor: cursorOf(node), node }));
@@ -143,7 +143,7 @@ function applyCursor<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>, alias: 
 }
 
 /** One page of a filtered root list: LIMIT first+1 after the cursor; the count runs only if asked for. */
-export async function paginate<E extends ObjectLiteral & { id: string }>(
+export async function paginate<E extends ObjectLiteral & { id: CursorValue }>(
   qb: SelectQueryBuilder<E>,
   sort: Sort<E>,
   pageArgs: PageArgs,
@@ -174,7 +174,7 @@ export interface ChildListSpec<E extends ObjectLiteral> {
  * Pages of a child list for many parents in one statement: ROW_NUMBER() OVER (PARTITION BY parent)
  * keeps the first `first+1` rows of each parent; a sibling loader counts per parent with GROUP BY.
  */
-export function childPageLoader<E extends ObjectLiteral & { id: string }>(
+export function childPageLoader<E extends ObjectLiteral & { id: CursorValue }>(
   db: import('../db/database').Database,
   spec: ChildListSpec<E>,
   pageArgs: PageArgs,
@@ -233,7 +233,7 @@ function columnOf<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>, property: 
 }
 
 /** Orders rows of one parent as the SQL did (numbers numerically, strings by code point like utf8mb4_bin). */
-function sortRows<E extends { id: string }>(rows: E[], sort: Sort<E>): E[] {
+function sortRows<E extends { id: CursorValue }>(rows: E[], sort: Sort<E>): E[] {
   const sign = sort.direction === SortDirection.ASC ? 1 : -1;
   const cmp = (x: unknown, y: unknown): number => {
     if (typeof x === 'number' && typeof y === 'number') return x - y;

@@ -1,6 +1,7 @@
 import { Mutex } from 'async-mutex';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource, EntityManager } from 'typeorm';
+import { DateUtils } from 'typeorm/util/DateUtils';
 import type { Engine } from './data-source';
 
 interface DriverError {
@@ -9,8 +10,9 @@ interface DriverError {
 }
 
 function driverErrorOf(error: unknown): DriverError {
-  const e = error as { driverError?: DriverError } & DriverError;
-  return e?.driverError ?? e ?? {};
+  const e = error as { driverError?: DriverError; thrownValue?: DriverError } & DriverError;
+  // graphql-js wraps a non-Error throw (mysql2 rejects with plain objects at times) in `thrownValue`.
+  return e?.driverError ?? e?.thrownValue ?? e ?? {};
 }
 
 const MYSQL_RETRYABLE = new Set([1213 /* deadlock */, 1205 /* lock wait timeout */]);
@@ -36,8 +38,8 @@ export function isUnavailable(error: unknown): boolean {
   const { code, errno } = driverErrorOf(error);
   if (code && CONNECTION_CODES.has(code)) return true;
   if (errno === 2002 || errno === 2003 || errno === 2013 || errno === 1040) return true;
-  const message = error instanceof Error ? error.message : '';
-  return /Pool is closed|connection is in closed state|Can't add new command when connection is in closed state/i.test(message);
+  const message = error instanceof Error ? error.message : String((error as { message?: unknown })?.message ?? '');
+  return /Pool is closed|connection is in closed state|Can't add new command when connection is in closed state|database connection is not open|Connection is not established/i.test(message);
 }
 
 /**
@@ -79,6 +81,11 @@ export class Database {
   /** Takes the row lock that serializes writers of one aggregate (a no-op on SQLite: writes are serial). */
   lockClause(): 'pessimistic_write' | undefined {
     return this.engine === 'mysql' ? 'pessimistic_write' : undefined;
+  }
+
+  /** A timestamp as a raw-SQL parameter: SQLite stores UTC text (as TypeORM writes it), MySQL takes a Date. */
+  dateParam(date: Date): Date | string {
+    return this.engine === 'sqlite' ? DateUtils.mixedDateToUtcDatetimeString(date) as string : date;
   }
 
   async ping(): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { Field, ID, InputType } from 'type-graphql';
+import { Field, ID, InputType, Int } from 'type-graphql';
 import { NamedFilter } from '../common/filters';
 import { TagInput, TagList } from '../common/tags';
 import { IsDescription, IsHttpUrl, IsName, LIMITS, MaxChars } from '../common/validation';
@@ -44,4 +44,13 @@ export class DeploymentFilter extends NamedFilter {
 
   @Field(() => DeploymentStatus, { nullable: true })
   status?: DeploymentStatus | null;
+}
+
+@InputType()
+export class TrafficInput {
+  @Field(() => ID)
+  versionId: string;
+
+  @Field(() => Int, { description: '1..100; the split sums to 100' })
+  percent: number;
 }

@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { NamedOrder } from '../common/filters';
 import { findByIdOrName } from '../common/lookup';
@@ -7,6 +7,10 @@ import { Tag, tagsByEntity } from '../common/tags';
 import { Model } from '../model/model.entity';
 import { modelById } from '../model/model.loaders';
 import { Deployment, DeploymentConnection, TrafficShare } from './deployment.entity';
+import { DeploymentRevision, DeploymentRevisionConnection } from './deployment-revision.entity';
+import { TrafficInput } from './deployment.inputs';
+import { revisionAt, revisionPages } from './deployment.loaders';
+import { trafficShares } from './traffic';
 import { CreateDeploymentInput, DeploymentFilter } from './deployment.inputs';
 import { deploymentById, deploymentByName } from './deployment.loaders';
 
@@ -42,9 +46,49 @@ export class DeploymentResolver {
   }
 
   @FieldResolver(() => [TrafficShare], { description: 'The current revision\'s split; empty at revision 0 (nothing deployed yet)' })
-  traffic(@Root() d: Deployment): TrafficShare[] {
-    if (d.revision === 0) return [];
-    throw new Error(`deployment ${d.id} has revision ${d.revision} but revisions are not recorded`);
+  traffic(@Root() d: Deployment, @Ctx() ctx: Context): Promise<TrafficShare[]> {
+    return trafficShares(ctx, d.id, d.revision);
+  }
+
+  @FieldResolver(() => DeploymentRevisionConnection, { description: 'Every revision, newest first' })
+  async revisions(@Root() d: Deployment, @Ctx() ctx: Context, @Args() page: PageArgs): Promise<Connection<DeploymentRevision>> {
+    return toConnection(DeploymentRevisionConnection, await ctx.loaders.get(revisionPages, { ...page }).load(d.id));
+  }
+
+  @FieldResolver(() => DeploymentRevision, { nullable: true, description: 'The revision in force at an instant (inclusive); null before the first deploy' })
+  revisionAt(@Root() d: Deployment, @Ctx() ctx: Context, @Arg('asOf', () => Date) asOf: Date): Promise<DeploymentRevision | null> {
+    return ctx.loaders.get(revisionAt).load([d.id, asOf.toISOString()]);
+  }
+
+  @Mutation(() => Deployment, { description: 'A new revision with this traffic split (integer percents summing to 100)' })
+  deploy(
+    @Ctx() ctx: Context,
+    @Arg('deploymentId', () => ID) deploymentId: string,
+    @Arg('traffic', () => [TrafficInput]) traffic: TrafficInput[],
+    @Arg('expectedRevision', () => Int, { nullable: true, description: 'Fails with PRECONDITION_FAILED unless the deployment is at this revision' }) expectedRevision?: number,
+    @Arg('comment', () => String, { nullable: true }) comment?: string,
+  ): Promise<Deployment> {
+    return ctx.services.rollouts.deploy(deploymentId, traffic, { actor: ctx.actor, comment, expectedRevision });
+  }
+
+  @Mutation(() => Deployment, { description: 'A new revision copying an earlier one\'s traffic (default: the previous revision)' })
+  rollbackDeployment(
+    @Ctx() ctx: Context,
+    @Arg('deploymentId', () => ID) deploymentId: string,
+    @Arg('toRevision', () => Int, { nullable: true }) toRevision?: number,
+    @Arg('expectedRevision', () => Int, { nullable: true }) expectedRevision?: number,
+    @Arg('comment', () => String, { nullable: true }) comment?: string,
+  ): Promise<Deployment> {
+    return ctx.services.rollouts.rollback(deploymentId, toRevision, { actor: ctx.actor, comment, expectedRevision });
+  }
+
+  @Mutation(() => Deployment, { description: 'Stops serving: a last revision with no traffic; status RETIRED' })
+  retireDeployment(
+    @Ctx() ctx: Context,
+    @Arg('deploymentId', () => ID) deploymentId: string,
+    @Arg('comment', () => String, { nullable: true }) comment?: string,
+  ): Promise<Deployment> {
+    return ctx.services.rollouts.retire(deploymentId, { actor: ctx.actor, comment });
   }
 
   @FieldResolver(() => [Tag])

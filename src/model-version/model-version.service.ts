@@ -9,6 +9,7 @@ import { insertMetrics } from '../common/metrics';
 import { insertTags } from '../common/tags';
 import { DatasetVersion } from '../dataset/dataset.entity';
 import { addEdges, LineageRelation } from '../lineage/lineage.edges';
+import { recordTransition, TransitionKind } from '../lifecycle/stage-history';
 import { Model } from '../model/model.entity';
 import { Run } from '../run/run.entity';
 import { ModelVersion, ModelVersionDataset, Stage } from './model-version.entity';
@@ -50,6 +51,7 @@ export class ModelVersionService {
       runId: run?.id ?? null, parentId: input.parentVersionId ?? null, createdBy: actor, createdAt: at, updatedAt: at,
     });
     await em.insert(ModelVersion, version);
+    await recordTransition(em, version, Stage.NONE, TransitionKind.CREATED, { actor, at });
     await em.update(Model, { id: model.id }, { versionCount: sequence, latestVersion: label, updatedAt: at });
     if (datasets.length) {
       await em.insert(ModelVersionDataset, datasets.map((d) => ({ modelVersionId: id, datasetVersionId: d.datasetVersionId, role: d.role })));

@@ -3,6 +3,7 @@ import { typeOfId, type NodeTypeName } from '../common/ids';
 import { datasetById, datasetVersionById } from '../dataset/dataset.loaders';
 import { deploymentById } from '../deployment/deployment.loaders';
 import { experimentById } from '../experiment/experiment.loaders';
+import { requestById } from '../lifecycle/lifecycle.loaders';
 import { modelById } from '../model/model.loaders';
 import { versionById } from '../model-version/model-version.loaders';
 import { runById } from '../run/run.loaders';
@@ -16,6 +17,7 @@ export const NODE_LOADERS = {
   Dataset: datasetById,
   DatasetVersion: datasetVersionById,
   Deployment: deploymentById,
+  TransitionRequest: requestById,
 } as const satisfies Record<NodeTypeName, unknown>;
 
 /** Any node by global id (the type comes from the prefix); null for unknown or malformed ids. */

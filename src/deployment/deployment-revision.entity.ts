@@ -1,0 +1,69 @@
+import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { DateColumn } from '../common/base.entity';
+import { ConnectionType } from '../common/pagination';
+import { LIMITS } from '../common/validation';
+
+export enum RevisionKind {
+  DEPLOY = 'DEPLOY',
+  ROLLBACK = 'ROLLBACK',
+  RETIRE = 'RETIRE',
+}
+registerEnumType(RevisionKind, { name: 'DeploymentRevisionKind' });
+
+/** One immutable revision of a deployment's traffic split. */
+@ObjectType({ description: 'A deployment revision: the traffic split from `createdAt` until the next revision' })
+@Entity('deployment_revision')
+@Unique('UQ_deployment_revision', ['deploymentId', 'revision'])
+@Index('IDX_deployment_revision_at', ['deploymentId', 'at'])
+export class DeploymentRevision {
+  /** A database sequence: the order of revisions across all deployments. */
+  @PrimaryGeneratedColumn({ name: 'seq', type: 'integer' })
+  id: number;
+
+  @Column({ name: 'deployment_id', type: 'varchar', length: 40 })
+  deploymentId: string;
+
+  @Field(() => Int)
+  @Column({ type: 'integer' })
+  revision: number;
+
+  @Field(() => RevisionKind)
+  @Column({ type: 'varchar', length: 16 })
+  kind: RevisionKind;
+
+  @Field(() => Int, { nullable: true, description: 'For a rollback: the revision whose traffic was copied' })
+  @Column({ name: 'rolled_back_to', type: 'integer', nullable: true })
+  rolledBackTo: number | null;
+
+  @Field()
+  @Column({ type: 'varchar', length: LIMITS.name })
+  actor: string;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: 'text', nullable: true })
+  comment: string | null;
+
+  @Field(() => Date, { name: 'createdAt' })
+  @DateColumn('at')
+  at: Date;
+}
+
+/** The traffic rows of one revision. */
+@Entity('deployment_traffic')
+@Index('IDX_deployment_traffic_version', ['versionId'])
+export class TrafficRow {
+  @PrimaryColumn({ name: 'deployment_id', type: 'varchar', length: 40 })
+  deploymentId: string;
+
+  @PrimaryColumn({ type: 'integer' })
+  revision: number;
+
+  @PrimaryColumn({ name: 'version_id', type: 'varchar', length: 40 })
+  versionId: string;
+
+  @Column({ type: 'integer' })
+  percent: number;
+}
+
+export const DeploymentRevisionConnection = ConnectionType('DeploymentRevision', DeploymentRevision);

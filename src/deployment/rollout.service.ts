@@ -1,0 +1,118 @@
+import type { EntityManager } from 'typeorm';
+import { In } from 'typeorm';
+import type { Database } from '../db/database';
+import { now } from '../common/base.entity';
+import { BadInputError, NotFoundError, PreconditionFailedError } from '../common/errors';
+import { isIdOf } from '../common/ids';
+import { requireRow } from '../common/lookup';
+import { addEdges, LineageRelation } from '../lineage/lineage.edges';
+import { LineageEdge } from '../lineage/lineage-edge.entity';
+import { checkComment } from '../lifecycle/stage.service';
+import { ModelVersion } from '../model-version/model-version.entity';
+import { Deployment, DeploymentStatus } from './deployment.entity';
+import { DeploymentRevision, RevisionKind, TrafficRow } from './deployment-revision.entity';
+
+export interface TrafficSplit {
+  versionId: string;
+  percent: number;
+}
+
+export interface RevisionNote {
+  actor: string;
+  comment?: string | null;
+  expectedRevision?: number | null;
+}
+
+/** Deploys and rollbacks: each writes a new immutable revision under the deployment's row lock. */
+export class RolloutService {
+  constructor(private readonly db: Database) {}
+
+  deploy(deploymentId: string, traffic: TrafficSplit[], note: RevisionNote): Promise<Deployment> {
+    checkComment(note.comment);
+    checkSplit(traffic);
+    return this.db.transaction(async (em) => {
+      const deployment = await this.lockCurrent(em, deploymentId, note);
+      const ids = traffic.map((t) => t.versionId);
+      const wellFormed = ids.filter((id) => isIdOf('ModelVersion', id));
+      const versions = wellFormed.length ? await em.findBy(ModelVersion, { id: In(wellFormed) }) : [];
+      traffic.forEach((t, i) => {
+        const version = versions.find((v) => v.id === t.versionId);
+        if (!version) throw new NotFoundError('ModelVersion', t.versionId, `traffic.${i}.versionId`);
+        if (version.modelId !== deployment.modelId) throw new BadInputError(`traffic.${i}.versionId`, 'belongs to another model than the deployment');
+      });
+      return this.writeRevision(em, deployment, traffic, { kind: RevisionKind.DEPLOY, rolledBackTo: null }, note);
+    });
+  }
+
+  /** Copies an earlier revision's traffic (default: the one before the current) into a new revision. */
+  rollback(deploymentId: string, toRevision: number | null | undefined, note: RevisionNote): Promise<Deployment> {
+    checkComment(note.comment);
+    return this.db.transaction(async (em) => {
+      const deployment = await this.lockCurrent(em, deploymentId, note);
+      const target = toRevision ?? deployment.revision - 1;
+      if (toRevision != null && (!Number.isInteger(toRevision) || toRevision < 1 || toRevision >= deployment.revision)) {
+        throw new BadInputError('toRevision', `must be an earlier revision, between 1 and ${Math.max(deployment.revision - 1, 1)}`);
+      }
+      if (target < 1) throw new PreconditionFailedError('There is no earlier revision to roll back to');
+      const rows = await em.findBy(TrafficRow, { deploymentId: deployment.id, revision: target });
+      const traffic = rows.map((r) => ({ versionId: r.versionId, percent: r.percent }));
+      return this.writeRevision(em, deployment, traffic, { kind: RevisionKind.ROLLBACK, rolledBackTo: target }, note);
+    });
+  }
+
+  /** Takes a deployment out of service: a last revision with no traffic; later deploys are refused. */
+  retire(deploymentId: string, note: RevisionNote): Promise<Deployment> {
+    checkComment(note.comment);
+    return this.db.transaction(async (em) => {
+      const deployment = await this.lockCurrent(em, deploymentId, note);
+      const retired = await this.writeRevision(em, deployment, [], { kind: RevisionKind.RETIRE, rolledBackTo: null }, note);
+      await em.update(Deployment, { id: deployment.id }, { status: DeploymentStatus.RETIRED });
+      retired.status = DeploymentStatus.RETIRED;
+      return retired;
+    });
+  }
+
+  private async lockCurrent(em: EntityManager, deploymentId: string, note: RevisionNote): Promise<Deployment> {
+    const deployment = await requireRow(em, Deployment, 'Deployment', deploymentId, 'deploymentId', this.db.lockClause());
+    if (deployment.status === DeploymentStatus.RETIRED) throw new PreconditionFailedError(`Deployment ${deployment.name} is retired`);
+    if (note.expectedRevision != null && note.expectedRevision !== deployment.revision) {
+      throw new PreconditionFailedError(`expectedRevision ${note.expectedRevision} is stale: the deployment is at revision ${deployment.revision}`);
+    }
+    return deployment;
+  }
+
+  private async writeRevision(em: EntityManager, deployment: Deployment, traffic: TrafficSplit[],
+    how: { kind: RevisionKind; rolledBackTo: number | null }, note: RevisionNote): Promise<Deployment> {
+    const revision = deployment.revision + 1;
+    const at = now();
+    await em.insert(DeploymentRevision, {
+      deploymentId: deployment.id, revision, kind: how.kind, rolledBackTo: how.rolledBackTo, actor: note.actor, comment: note.comment ?? null, at,
+    });
+    if (traffic.length) await em.insert(TrafficRow, traffic.map((t) => ({ deploymentId: deployment.id, revision, ...t })));
+    await em.update(Deployment, { id: deployment.id }, { revision, updatedAt: at });
+    await this.addServedEdges(em, deployment.id, traffic.map((t) => t.versionId));
+    return Object.assign(deployment, { revision, updatedAt: at });
+  }
+
+  /** Lineage: a version that enters this deployment's traffic for the first time gets a `served` edge. */
+  private async addServedEdges(em: EntityManager, deploymentId: string, versionIds: string[]): Promise<void> {
+    if (!versionIds.length) return;
+    const existing = await em.findBy(LineageEdge, { toId: deploymentId, relation: LineageRelation.SERVED, fromId: In(versionIds) });
+    const fresh = versionIds.filter((id) => !existing.some((e) => e.fromId === id));
+    await addEdges(em, fresh.map((from) => ({ from, to: deploymentId, relation: LineageRelation.SERVED })));
+  }
+}
+
+/** Percents are integers 1..100 summing to 100, across distinct versions (at most 100 of them). */
+function checkSplit(traffic: TrafficSplit[]): void {
+  if (!traffic.length) throw new BadInputError('traffic', 'must name at least one version');
+  if (traffic.length > 100) throw new BadInputError('traffic', 'must have at most 100 entries');
+  const seen = new Set<string>();
+  traffic.forEach((t, i) => {
+    if (!Number.isInteger(t.percent) || t.percent < 1 || t.percent > 100) throw new BadInputError(`traffic.${i}.percent`, 'must be an integer from 1 to 100');
+    if (seen.has(t.versionId)) throw new BadInputError(`traffic.${i}.versionId`, 'appears twice');
+    seen.add(t.versionId);
+  });
+  const total = traffic.reduce((sum, t) => sum + t.percent, 0);
+  if (total !== 100) throw new BadInputError('traffic', `percents must sum to 100 (they sum to ${total})`);
+}

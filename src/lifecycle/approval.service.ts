@@ -1,0 +1,118 @@
+import { IsNull, type EntityManager } from 'typeorm';
+import type { Database } from '../db/database';
+import { now } from '../common/base.entity';
+import { BadInputError, ClientError, ConflictError, ErrorCode, PreconditionFailedError } from '../common/errors';
+import { newId } from '../common/ids';
+import { paginate, SortDirection, type Page, type PageArgs } from '../common/pagination';
+import { requireRow } from '../common/lookup';
+import { Model } from '../model/model.entity';
+import { ModelVersion, Stage } from '../model-version/model-version.entity';
+import { AliasService, checkAliasName } from './alias.service';
+import { ModelPolicy } from './policy.entity';
+import { StageService, checkComment } from './stage.service';
+import { Decision, RequestStatus, TransitionRequest, TransitionReview } from './transition-request.entity';
+
+export interface PolicyInput {
+  requiredApprovals: number;
+  protectedAliases: string[];
+}
+
+export const MAX_REQUIRED_APPROVALS = 10;
+
+/** Four eyes: requests for PRODUCTION or protected aliases apply when enough other principals approve. */
+export class ApprovalService {
+  constructor(
+    private readonly db: Database,
+    private readonly stages: StageService,
+    private readonly aliases: AliasService,
+  ) {}
+
+  async setPolicy(modelId: string, input: PolicyInput, actor: string): Promise<Model> {
+    if (!Number.isInteger(input.requiredApprovals) || input.requiredApprovals < 0 || input.requiredApprovals > MAX_REQUIRED_APPROVALS) {
+      throw new BadInputError('input.requiredApprovals', `must be between 0 and ${MAX_REQUIRED_APPROVALS}`);
+    }
+    input.protectedAliases.forEach((a, i) => checkAliasName(a, `input.protectedAliases.${i}`));
+    const protectedAliases = [...new Set(input.protectedAliases)].sort();
+    return this.db.transaction(async (em) => {
+      const model = await requireRow(em, Model, 'Model', modelId, 'modelId', this.db.lockClause());
+      const row = { modelId: model.id, requiredApprovals: input.requiredApprovals, protectedAliases, updatedBy: actor, updatedAt: now() };
+      if (await em.findOneBy(ModelPolicy, { modelId: model.id })) await em.update(ModelPolicy, { modelId: model.id }, row);
+      else await em.insert(ModelPolicy, row);
+      return model;
+    });
+  }
+
+  requestStage(versionId: string, stage: Stage, comment: string | null | undefined, actor: string): Promise<TransitionRequest> {
+    checkComment(comment);
+    return this.db.transaction(async (em) => {
+      const version = await this.stages.lockVersion(em, versionId, 'versionId');
+      if (version.stage === stage) throw new PreconditionFailedError(`Version ${version.version} is already in ${stage}`);
+      return this.open(em, version, { stage, alias: null }, comment, actor);
+    });
+  }
+
+  requestAlias(versionId: string, alias: string, comment: string | null | undefined, actor: string): Promise<TransitionRequest> {
+    checkAliasName(alias);
+    checkComment(comment);
+    return this.db.transaction(async (em) => {
+      const version = await this.stages.lockVersion(em, versionId, 'versionId');
+      return this.open(em, version, { stage: null, alias }, comment, actor);
+    });
+  }
+
+  private async open(em: EntityManager, version: ModelVersion, target: { stage: Stage | null; alias: string | null },
+    comment: string | null | undefined, actor: string): Promise<TransitionRequest> {
+    const duplicate = await em.findOneBy(TransitionRequest, {
+      versionId: version.id, status: RequestStatus.PENDING, stage: target.stage ?? IsNull(), alias: target.alias ?? IsNull(),
+    });
+    if (duplicate) throw new ConflictError(`Request ${duplicate.id} for this change is already pending`);
+    const policy = await em.findOneBy(ModelPolicy, { modelId: version.modelId });
+    const at = now();
+    const request = em.create(TransitionRequest, {
+      id: newId('TransitionRequest'), modelId: version.modelId, versionId: version.id, ...target, status: RequestStatus.PENDING,
+      requestedBy: actor, comment: comment ?? null, requiredApprovals: Math.max(1, policy?.requiredApprovals ?? 0),
+      decidedAt: null, createdAt: at, updatedAt: at,
+    });
+    await em.insert(TransitionRequest, request);
+    return request;
+  }
+
+  /** Records an approval; at quorum the change applies in the same transaction (or nothing does). */
+  review(requestId: string, decision: Decision, comment: string | null | undefined, actor: string): Promise<TransitionRequest> {
+    checkComment(comment);
+    return this.db.transaction(async (em) => {
+      const found = await requireRow(em, TransitionRequest, 'TransitionRequest', requestId, 'id');
+      await em.findOne(Model, { where: { id: found.modelId }, ...(this.db.lockClause() ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+      const request = (await em.findOneBy(TransitionRequest, { id: found.id }))!;
+      if (request.status !== RequestStatus.PENDING) throw new PreconditionFailedError(`Request ${request.id} is already ${request.status}`);
+      if (decision === Decision.APPROVE && actor === request.requestedBy) {
+        throw new ClientError('The requester cannot approve their own request', ErrorCode.FORBIDDEN);
+      }
+      if (await em.findOneBy(TransitionReview, { requestId: request.id, actor })) {
+        throw new ConflictError(`${actor} has already reviewed request ${request.id}`);
+      }
+      const at = now();
+      await em.insert(TransitionReview, { requestId: request.id, actor, decision, comment: comment ?? null, at });
+      if (decision === Decision.REJECT) return this.close(em, request, RequestStatus.REJECTED, at);
+      const approvals = await em.countBy(TransitionReview, { requestId: request.id, decision: Decision.APPROVE });
+      if (approvals < request.requiredApprovals) return request;
+      const version = (await em.findOneBy(ModelVersion, { id: request.versionId }))!;
+      const note = { actor, comment: comment ?? request.comment, requestId: request.id, at };
+      if (request.stage) await this.stages.apply(em, version, request.stage, note);
+      else await this.aliases.move(em, request.modelId, request.alias!, version, note);
+      return this.close(em, request, RequestStatus.APPLIED, at);
+    });
+  }
+
+  /** The approval inbox: requests across models, newest first. */
+  list(args: PageArgs, status?: RequestStatus | null): Promise<Page<TransitionRequest>> {
+    const qb = this.db.manager.createQueryBuilder(TransitionRequest, 'tr');
+    if (status) qb.where('tr.status = :status', { status });
+    return paginate(qb, { property: 'id', direction: SortDirection.DESC }, args);
+  }
+
+  private async close(em: EntityManager, request: TransitionRequest, status: RequestStatus, at: Date): Promise<TransitionRequest> {
+    await em.update(TransitionRequest, { id: request.id }, { status, decidedAt: at, updatedAt: at });
+    return Object.assign(request, { status, decidedAt: at, updatedAt: at });
+  }
+}

@@ -1,0 +1,100 @@
+import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import type { Context } from '../context';
+import { Model } from '../model/model.entity';
+import { ModelVersion, Stage } from '../model-version/model-version.entity';
+import { ModelPolicyInput } from './lifecycle.inputs';
+import { Decision, TransitionRequest } from './transition-request.entity';
+
+const note = (ctx: Context, comment?: string | null) => ({ actor: ctx.actor, comment });
+
+/** Promotion, rollback, aliases, policy and approvals. */
+@Resolver()
+export class LifecycleMutations {
+  @Mutation(() => ModelVersion, { description: 'Any stage to any other; promoting to PRODUCTION archives the previous holder in the same transaction' })
+  transitionStage(
+    @Ctx() ctx: Context,
+    @Arg('versionId', () => ID) versionId: string,
+    @Arg('stage', () => Stage) stage: Stage,
+    @Arg('comment', () => String, { nullable: true }) comment?: string,
+  ): Promise<ModelVersion> {
+    return ctx.services.stages.transition(versionId, stage, note(ctx, comment));
+  }
+
+  @Mutation(() => ModelVersion, { description: 'Restores the version that held PRODUCTION before the current one (repeatable)' })
+  rollbackStage(
+    @Ctx() ctx: Context,
+    @Arg('modelId', () => ID) modelId: string,
+    @Arg('stage', () => Stage, { defaultValue: Stage.PRODUCTION }) stage: Stage,
+    @Arg('comment', () => String, { nullable: true }) comment?: string,
+  ): Promise<ModelVersion> {
+    return ctx.services.stages.rollback(modelId, stage, note(ctx, comment));
+  }
+
+  @Mutation(() => Model)
+  setAlias(
+    @Ctx() ctx: Context,
+    @Arg('modelId', () => ID) modelId: string,
+    @Arg('alias') alias: string,
+    @Arg('versionId', () => ID) versionId: string,
+    @Arg('comment', () => String, { nullable: true }) comment?: string,
+  ): Promise<Model> {
+    return ctx.services.aliases.set(modelId, alias, versionId, note(ctx, comment));
+  }
+
+  @Mutation(() => Model)
+  deleteAlias(
+    @Ctx() ctx: Context,
+    @Arg('modelId', () => ID) modelId: string,
+    @Arg('alias') alias: string,
+    @Arg('comment', () => String, { nullable: true }) comment?: string,
+  ): Promise<Model> {
+    return ctx.services.aliases.delete(modelId, alias, note(ctx, comment));
+  }
+
+  @Mutation(() => Model, { description: 'Binds every role, ADMIN included' })
+  setModelPolicy(
+    @Ctx() ctx: Context,
+    @Arg('modelId', () => ID) modelId: string,
+    @Arg('input', () => ModelPolicyInput) input: ModelPolicyInput,
+  ): Promise<Model> {
+    return ctx.services.approvals.setPolicy(modelId, input, ctx.actor);
+  }
+
+  @Mutation(() => TransitionRequest)
+  requestStageTransition(
+    @Ctx() ctx: Context,
+    @Arg('versionId', () => ID) versionId: string,
+    @Arg('stage', () => Stage) stage: Stage,
+    @Arg('comment', () => String, { nullable: true }) comment?: string,
+  ): Promise<TransitionRequest> {
+    return ctx.services.approvals.requestStage(versionId, stage, comment, ctx.actor);
+  }
+
+  @Mutation(() => TransitionRequest, { description: 'Asks to point an alias (protected or not) at a version' })
+  requestAliasChange(
+    @Ctx() ctx: Context,
+    @Arg('versionId', () => ID) versionId: string,
+    @Arg('alias') alias: string,
+    @Arg('comment', () => String, { nullable: true }) comment?: string,
+  ): Promise<TransitionRequest> {
+    return ctx.services.approvals.requestAlias(versionId, alias, comment, ctx.actor);
+  }
+
+  @Mutation(() => TransitionRequest, { description: 'At quorum the change applies atomically; the requester cannot approve' })
+  approveTransitionRequest(
+    @Ctx() ctx: Context,
+    @Arg('id', () => ID) id: string,
+    @Arg('comment', () => String, { nullable: true }) comment?: string,
+  ): Promise<TransitionRequest> {
+    return ctx.services.approvals.review(id, Decision.APPROVE, comment, ctx.actor);
+  }
+
+  @Mutation(() => TransitionRequest)
+  rejectTransitionRequest(
+    @Ctx() ctx: Context,
+    @Arg('id', () => ID) id: string,
+    @Arg('comment', () => String, { nullable: true }) comment?: string,
+  ): Promise<TransitionRequest> {
+    return ctx.services.approvals.review(id, Decision.REJECT, comment, ctx.actor);
+  }
+}

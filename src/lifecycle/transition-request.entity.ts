@@ -1,0 +1,86 @@
+import { Directive, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { BaseRecord, DateColumn, Node } from '../common/base.entity';
+import { ConnectionType } from '../common/pagination';
+import { LIMITS } from '../common/validation';
+import { Stage } from '../model-version/model-version.entity';
+import { ALIAS_MAX } from './alias.entity';
+
+export enum RequestStatus {
+  PENDING = 'PENDING',
+  APPLIED = 'APPLIED',
+  REJECTED = 'REJECTED',
+}
+registerEnumType(RequestStatus, { name: 'TransitionRequestStatus' });
+
+export enum Decision {
+  APPROVE = 'APPROVE',
+  REJECT = 'REJECT',
+}
+registerEnumType(Decision, { name: 'ReviewDecision' });
+
+/** A request to move a version into a stage (or a protected alias onto it), applied at quorum. */
+@ObjectType({ implements: Node, description: 'A change waiting for approvals: a stage transition or a protected alias move' })
+@Directive('@key(fields: "id")')
+@Entity('transition_request')
+@Index('IDX_transition_request_model', ['modelId', 'status', 'id'])
+export class TransitionRequest extends BaseRecord {
+  @Column({ name: 'model_id', type: 'varchar', length: 40 })
+  modelId: string;
+
+  @Column({ name: 'version_id', type: 'varchar', length: 40 })
+  versionId: string;
+
+  @Field(() => Stage, { nullable: true, description: 'The stage asked for (null for an alias request)' })
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  stage: Stage | null;
+
+  @Field(() => String, { nullable: true, description: 'The alias asked for (null for a stage request)' })
+  @Column({ type: 'varchar', length: ALIAS_MAX, nullable: true })
+  alias: string | null;
+
+  @Field(() => RequestStatus)
+  @Column({ type: 'varchar', length: 16 })
+  status: RequestStatus;
+
+  @Field()
+  @Column({ name: 'requested_by', type: 'varchar', length: LIMITS.name })
+  requestedBy: string;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: 'text', nullable: true })
+  comment: string | null;
+
+  @Field(() => Int, { description: 'Approvals needed (fixed when the request was made)' })
+  @Column({ name: 'required_approvals', type: 'integer' })
+  requiredApprovals: number;
+
+  @Field(() => Date, { nullable: true })
+  @DateColumn('decided_at', { nullable: true })
+  decidedAt: Date | null;
+}
+
+@ObjectType({ description: 'One principal\'s approval or rejection of a request' })
+@Entity('transition_review')
+export class TransitionReview {
+  @PrimaryColumn({ name: 'request_id', type: 'varchar', length: 40 })
+  requestId: string;
+
+  @Field()
+  @PrimaryColumn({ type: 'varchar', length: LIMITS.name })
+  actor: string;
+
+  @Field(() => Decision)
+  @Column({ type: 'varchar', length: 16 })
+  decision: Decision;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: 'text', nullable: true })
+  comment: string | null;
+
+  @Field(() => Date)
+  @DateColumn('at')
+  at: Date;
+}
+
+export const TransitionRequestConnection = ConnectionType('TransitionRequest', TransitionRequest);
