@@ -1,7 +1,7 @@
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, getNamedType, isListType, getNullableType, Kind, type SelectionNode, type ValidationContext, type ValidationRule } from 'graphql';
+import { GraphQLError, getNamedType, isListType, getNullableType, Kind, visit, type DocumentNode, type SelectionNode, type ValidationContext, type ValidationRule } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { QueryLimits } from './config';
 
@@ -71,13 +71,23 @@ export function costLimitPlugin<C extends object>(limits: QueryLimits): ApolloSe
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, schema }) {
-          const cost = getComplexity({
-            schema,
-            query: document,
-            variables: request.variables ?? {},
-            operationName: request.operationName ?? undefined,
-            estimators: [listEstimator, simpleEstimator({ defaultComplexity: 1 })],
-          });
+          let cost: number;
+          try {
+            cost = getComplexity({
+              schema,
+              query: document,
+              variables: request.variables ?? {},
+              operationName: request.operationName ?? undefined,
+              estimators: [listEstimator, simpleEstimator({ defaultComplexity: 1 })],
+            });
+          } catch (error) {
+            // getComplexity coerces the variables first: a bad variable is the client's error, as in execution.
+            if (error instanceof GraphQLError) {
+              const field = variableField(error.message, document);
+              throw new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}), http: { status: 400 } } });
+            }
+            throw error;
+          }
           if (cost > limits.MAX_QUERY_COST) {
             throw rejected(`The query costs ${cost}; the limit is ${limits.MAX_QUERY_COST}. Ask for smaller pages.`,
               { cost, limit: limits.MAX_QUERY_COST });
@@ -94,4 +104,22 @@ export function documentTooLarge(query: unknown, limits: QueryLimits): GraphQLEr
   return new GraphQLError(`The document is larger than ${limits.MAX_DOCUMENT_BYTES} bytes`, {
     extensions: { code: 'BAD_REQUEST', limit: limits.MAX_DOCUMENT_BYTES },
   });
+}
+
+/**
+ * `Variable "$i" got invalid value … at "i.tags[1].key"` → `input.tags.1.key`: the input path of the
+ * argument the variable is passed to, as for errors found by validation.
+ */
+function variableField(message: string, document: DocumentNode): string | null {
+  const match = /^Variable "\$(\w+)" got invalid value .*? at "([^"]+)"/.exec(message) ?? /^Variable "\$(\w+)"/.exec(message);
+  if (!match) return null;
+  const [, variable, at] = match;
+  const rest = (at ?? variable).replace(/\[(\d+)\]/g, '.$1').split('.').slice(1);
+  let argument: string | null = null;
+  visit(document, {
+    Argument(node) {
+      if (node.value.kind === Kind.VARIABLE && node.value.name.value === variable) argument ??= node.name.value;
+    },
+  });
+  return [argument ?? `$${variable}`, ...rest].join('.');
 }

@@ -153,11 +153,12 @@ export async function paginate<E extends ObjectLiteral & { id: CursorValue }>(
   const counter = qb.clone();
   if (args.after) applyCursor(qb, alias, sort, args.after);
   applyOrder(qb, alias, sort);
-  const rows = args.first === 0 ? [] : await qb.take(args.first + 1).getMany();
+  // first + 1 rows tell whether another page exists (for first: 0 too).
+  const rows = await qb.take(args.first + 1).getMany();
   let counted: Promise<number> | undefined;
   return {
     items: rows.slice(0, args.first),
-    hasNextPage: rows.length > args.first || (args.first === 0 && (await counter.clone().take(1).getCount()) > 0),
+    hasNextPage: rows.length > args.first,
     count: () => (counted ??= counter.getCount()),
     sort,
   };
@@ -203,7 +204,7 @@ export function childPageLoader<E extends ObjectLiteral & { id: CursorValue }>(
     inner
       .select(`${a}.id`, 'id')
       .addSelect(`ROW_NUMBER() OVER (PARTITION BY ${a}.${columnOf(inner, parent)} ORDER BY ${orderSql})`, 'rn');
-    const rows = args.first === 0 ? [] : await db.manager
+    const rows = await db.manager
       .createQueryBuilder(inner.expressionMap.mainAlias!.target, 'page')
       .where(`page.id IN (SELECT w.id FROM (${inner.getQuery()}) w WHERE w.rn <= :pageLimit)`)
       .setParameters({ ...inner.getParameters(), pageLimit: args.first + 1 })

@@ -1,6 +1,6 @@
 import type { Database } from '../db/database';
 import { now } from '../common/base.entity';
-import { ConflictError } from '../common/errors';
+import { BadInputError, ConflictError } from '../common/errors';
 import { applyNamedFilter, namedSort, type NamedOrder } from '../common/filters';
 import { newId } from '../common/ids';
 import { createOnce } from '../common/idempotency';
@@ -45,6 +45,10 @@ export class DatasetService {
         await requireAll(em, DatasetVersion, 'DatasetVersion', sources, 'input.derivedFromIds');
         const at = now();
         const sequence = dataset.versionCount + 1;
+        // Digit-only labels are the automatic numbering: an explicit one must be the number it would get.
+        if (input.version != null && /^\d+$/.test(input.version) && input.version !== String(sequence)) {
+          throw new BadInputError('input.version', `digit-only labels are sequence numbers: this version would be ${sequence}`);
+        }
         const version = em.create(DatasetVersion, {
           id, datasetId: dataset.id, version: input.version ?? String(sequence), sequence, uri: input.uri,
           digest: input.digest, rowCount: input.rowCount ?? null, schema: input.schema ?? null,
