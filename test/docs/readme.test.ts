@@ -34,9 +34,12 @@ describe('README examples', () => {
       const variables = Object.fromEntries((operation.variableDefinitions ?? []).map((v) => [v.variable.name.value, known[v.variable.name.value]]));
       const result = await t.gql(block, variables);
       expect({ block, errors: result.errors }).toEqual({ block, errors: undefined });
+      // A block may name where its id goes ("# its id → $canaryId"); otherwise the mutation's usual variable.
+      const named = /id → \$(\w+)/.exec(block)?.[1];
       for (const [field, value] of Object.entries(result.data ?? {})) {
         const id = (value as { id?: unknown } | null)?.id;
-        if (ID_VARIABLE[field] && id) known[ID_VARIABLE[field]] = id;
+        const variable = named ?? ID_VARIABLE[field];
+        if (variable && id) known[variable] = id;
       }
     }
   });
