@@ -6,6 +6,7 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 export type CreateDatasetInput = {
   description?: string | null | undefined;
+  /** Repeating a call with the same key returns the first call's object */
   idempotencyKey?: string | null | undefined;
   name: string;
   tags?: Array<TagInput> | null | undefined;
@@ -20,6 +21,7 @@ export type CreateDatasetVersionInput = {
   description?: string | null | undefined;
   /** algorithm:hex — sha256:…64 hex, sha512:, sha1:, md5: */
   digest: string;
+  /** Repeating a call with the same key returns the first call's object */
   idempotencyKey?: string | null | undefined;
   rowCount?: number | null | undefined;
   schema?: unknown;
@@ -34,6 +36,7 @@ export type CreateDeploymentInput = {
   endpointUrl?: string | null | undefined;
   /** e.g. production, staging, eu-west */
   environment: string;
+  /** Repeating a call with the same key returns the first call's object */
   idempotencyKey?: string | null | undefined;
   modelId: string;
   name: string;
@@ -42,7 +45,7 @@ export type CreateDeploymentInput = {
 
 export type CreateExperimentInput = {
   description?: string | null | undefined;
-  /** Repeating a call with the same key returns the first call's experiment */
+  /** Repeating a call with the same key returns the first call's object */
   idempotencyKey?: string | null | undefined;
   name: string;
   tags?: Array<TagInput> | null | undefined;
@@ -60,6 +63,7 @@ export type CreateModelVersionInput = {
   gitCommit?: string | null | undefined;
   gitRepo?: string | null | undefined;
   hyperparameters?: unknown;
+  /** Repeating a call with the same key returns the first call's object */
   idempotencyKey?: string | null | undefined;
   /** Metrics at registration (immutable) */
   metrics?: Array<MetricInput> | null | undefined;
@@ -112,11 +116,13 @@ export type ModelVersionFilter = {
   createdAfter?: string | null | undefined;
   createdBefore?: string | null | undefined;
   stage?: Stage | null | undefined;
+  /** Only objects carrying this tag key with this value */
   tag?: TagInput | null | undefined;
 };
 
 export type RegisterModelInput = {
   description?: string | null | undefined;
+  /** Repeating a call with the same key returns the first call's object */
   idempotencyKey?: string | null | undefined;
   name: string;
   tags?: Array<TagInput> | null | undefined;
@@ -139,6 +145,7 @@ export type StartRunInput = {
   experimentId: string;
   gitCommit?: string | null | undefined;
   gitRepo?: string | null | undefined;
+  /** Repeating a call with the same key returns the first call's object */
   idempotencyKey?: string | null | undefined;
   /** Dataset versions the run reads */
   inputDatasetVersionIds?: Array<string> | null | undefined;

@@ -5,13 +5,9 @@ import { TagInput } from './tags';
 import { LIMITS, MaxChars } from './validation';
 import { SortDirection, type Sort } from './pagination';
 
-/** Filters every named list shares; each list extends it under its own input name (ModelFilter, …). */
+/** Filters every list of entities shares: a tag, and a creation window. */
 @InputType()
-export class NamedFilter {
-  @Field(() => String, { nullable: true, description: 'Case-sensitive substring of the name' })
-  @MaxChars(LIMITS.name)
-  nameContains?: string | null;
-
+export abstract class CreatedFilter {
   @Field(() => TagInput, { nullable: true, description: 'Only objects carrying this tag key with this value' })
   @ValidateNested()
   tag?: TagInput | null;
@@ -21,6 +17,14 @@ export class NamedFilter {
 
   @Field(() => Date, { nullable: true })
   createdBefore?: Date | null;
+}
+
+/** Filters every named list shares; each list extends it under its own input name (ModelFilter, …). */
+@InputType()
+export abstract class NamedFilter extends CreatedFilter {
+  @Field(() => String, { nullable: true, description: 'Case-sensitive substring of the name' })
+  @MaxChars(LIMITS.name)
+  nameContains?: string | null;
 }
 
 export enum NamedOrderField {
@@ -51,10 +55,7 @@ export function applyNamedFilter<E extends ObjectLiteral>(qb: SelectQueryBuilder
 }
 
 /** tag / createdAfter / createdBefore: valid on any entity table. */
-export function applyCommonFilter<E extends ObjectLiteral>(
-  qb: SelectQueryBuilder<E>,
-  filter?: { tag?: TagInput | null; createdAfter?: Date | null; createdBefore?: Date | null } | null,
-): SelectQueryBuilder<E> {
+export function applyCommonFilter<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>, filter?: CreatedFilter | null): SelectQueryBuilder<E> {
   const a = qb.alias;
   if (filter?.tag) {
     qb.andWhere(`EXISTS (SELECT 1 FROM tag ft WHERE ft.entity_id = ${a}.id AND ft.key = :tagKey AND ft.value = :tagValue)`,

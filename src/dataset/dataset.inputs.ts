@@ -1,29 +1,18 @@
+import { DescribedCreateInput } from '../common/inputs';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { NamedFilter } from '../common/filters';
 import { JSONScalar, type JsonValue } from '../common/scalars';
-import { TagInput, TagList } from '../common/tags';
-import { IntRange, IsDescription, IsDigest, IsName, IsUri, JsonSize, LIMITS, MaxChars, MaxItems, UniqueBy } from '../common/validation';
+import { IntRange, IsDigest, IsName, IsUri, JsonSize, LIMITS, MaxChars, MaxItems, UniqueBy } from '../common/validation';
 
 @InputType()
-export class CreateDatasetInput {
+export class CreateDatasetInput extends DescribedCreateInput {
   @Field()
   @IsName()
   name: string;
-
-  @Field(() => String, { nullable: true })
-  @IsDescription()
-  description?: string | null;
-
-  @Field(() => [TagInput], { nullable: true })
-  @TagList()
-  tags?: TagInput[] | null;
-
-  @Field(() => String, { nullable: true })
-  idempotencyKey?: string | null;
 }
 
 @InputType()
-export class CreateDatasetVersionInput {
+export class CreateDatasetVersionInput extends DescribedCreateInput {
   @Field(() => ID, { nullable: true, description: 'The dataset, by id (or give datasetName)' })
   datasetId?: string | null;
 
@@ -54,17 +43,6 @@ export class CreateDatasetVersionInput {
   @MaxItems()
   @UniqueBy((id: string) => id, 'id')
   derivedFromIds?: string[] | null;
-
-  @Field(() => String, { nullable: true })
-  @IsDescription()
-  description?: string | null;
-
-  @Field(() => [TagInput], { nullable: true })
-  @TagList()
-  tags?: TagInput[] | null;
-
-  @Field(() => String, { nullable: true })
-  idempotencyKey?: string | null;
 }
 
 @InputType()

@@ -1,11 +1,11 @@
+import { DescribedCreateInput } from '../common/inputs';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { NamedFilter } from '../common/filters';
-import { TagInput, TagList } from '../common/tags';
-import { IsDescription, IsHttpUrl, IsName, LIMITS, MaxChars } from '../common/validation';
+import { IsHttpUrl, IsName, LIMITS, MaxChars } from '../common/validation';
 import { DeploymentStatus } from './deployment.entity';
 
 @InputType()
-export class CreateDeploymentInput {
+export class CreateDeploymentInput extends DescribedCreateInput {
   @Field()
   @IsName()
   name: string;
@@ -20,17 +20,6 @@ export class CreateDeploymentInput {
   @Field(() => String, { nullable: true })
   @IsHttpUrl()
   endpointUrl?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsDescription()
-  description?: string | null;
-
-  @Field(() => [TagInput], { nullable: true })
-  @TagList()
-  tags?: TagInput[] | null;
-
-  @Field(() => String, { nullable: true })
-  idempotencyKey?: string | null;
 }
 
 @InputType()

@@ -1,11 +1,12 @@
+import { DescribedCreateInput } from '../common/inputs';
 import { Field, ID, InputType, registerEnumType } from 'type-graphql';
 import { ValidateNested } from 'class-validator';
+import { CreatedFilter } from '../common/filters';
 import { MetricInput } from '../common/metrics';
 import { SortDirection } from '../common/pagination';
 import { JSONScalar, type JsonValue } from '../common/scalars';
-import { TagInput, TagList } from '../common/tags';
 import {
-  IsDescription, IsDigest, IsGitCommit, IsGitRepo, IsUri, JsonSize, LIMITS, MaxChars, MaxItems, UniqueBy,
+  IsDigest, IsGitCommit, IsGitRepo, IsUri, JsonSize, LIMITS, MaxChars, MaxItems, UniqueBy,
 } from '../common/validation';
 import { DatasetRole, Stage } from './model-version.entity';
 import { VersionBump } from './versioning';
@@ -20,7 +21,7 @@ export class DatasetUsageInput {
 }
 
 @InputType()
-export class CreateModelVersionInput {
+export class CreateModelVersionInput extends DescribedCreateInput {
   @Field(() => ID, { nullable: true, description: 'The model, by id (or give modelName)' })
   modelId?: string | null;
 
@@ -78,33 +79,12 @@ export class CreateModelVersionInput {
   @Field(() => String, { nullable: true })
   @IsGitCommit()
   gitCommit?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsDescription()
-  description?: string | null;
-
-  @Field(() => [TagInput], { nullable: true })
-  @TagList()
-  tags?: TagInput[] | null;
-
-  @Field(() => String, { nullable: true })
-  idempotencyKey?: string | null;
 }
 
 @InputType()
-export class ModelVersionFilter {
+export class ModelVersionFilter extends CreatedFilter {
   @Field(() => Stage, { nullable: true })
   stage?: Stage | null;
-
-  @Field(() => TagInput, { nullable: true })
-  @ValidateNested()
-  tag?: TagInput | null;
-
-  @Field(() => Date, { nullable: true })
-  createdAfter?: Date | null;
-
-  @Field(() => Date, { nullable: true })
-  createdBefore?: Date | null;
 }
 
 export enum ModelVersionOrderField {

@@ -1,11 +1,11 @@
+import { CreateInput } from '../common/inputs';
 import { Field, ID, InputType } from 'type-graphql';
 import { JSONScalar, type JsonValue } from '../common/scalars';
-import { TagInput, TagList } from '../common/tags';
 import { IsGitCommit, IsGitRepo, IsJsonObject, IsName, JsonSize, MaxItems, UniqueBy } from '../common/validation';
 import { RunStatus } from './run.entity';
 
 @InputType()
-export class StartRunInput {
+export class StartRunInput extends CreateInput {
   @Field(() => ID)
   experimentId: string;
 
@@ -33,13 +33,6 @@ export class StartRunInput {
 
   @Field(() => Date, { nullable: true, description: 'Defaults to now' })
   startedAt?: Date | null;
-
-  @Field(() => [TagInput], { nullable: true })
-  @TagList()
-  tags?: TagInput[] | null;
-
-  @Field(() => String, { nullable: true })
-  idempotencyKey?: string | null;
 }
 
 @InputType()

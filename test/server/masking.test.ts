@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createServer as createHttp, type Server as HttpServer } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
 import { connect, createServer as createTcp, type Server as TcpServer, type Socket } from 'node:net';
 import { pino } from 'pino';
 import { RegistryApp } from '../../src/app';
