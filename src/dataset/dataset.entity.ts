@@ -6,7 +6,7 @@ import { LIMITS } from '../common/validation';
 import { ConnectionType } from '../common/pagination';
 
 @ObjectType({ implements: Node, description: 'A named data set whose content is recorded as immutable versions' })
-@Directive('@key(fields: \"id\")')
+@Directive('@key(fields: "id")')
 @Entity('dataset')
 @Unique('UQ_dataset_name', ['name'])
 export class Dataset extends BaseRecord {
@@ -24,7 +24,7 @@ export class Dataset extends BaseRecord {
 }
 
 @ObjectType({ implements: Node, description: 'One immutable snapshot of a dataset: where it is and what it hashes to' })
-@Directive('@key(fields: \"id\")')
+@Directive('@key(fields: "id")')
 @Entity('dataset_version')
 @Unique('UQ_dataset_version_label', ['datasetId', 'version'])
 @Unique('UQ_dataset_version_sequence', ['datasetId', 'sequence'])

@@ -13,7 +13,7 @@ export enum DeploymentStatus {
 registerEnumType(DeploymentStatus, { name: 'DeploymentStatus' });
 
 @ObjectType({ implements: Node, description: 'A serving endpoint of a model in an environment' })
-@Directive('@key(fields: \"id\")')
+@Directive('@key(fields: "id")')
 @Entity('deployment')
 @Unique('UQ_deployment_name', ['name'])
 @Index('IDX_deployment_model', ['modelId'])

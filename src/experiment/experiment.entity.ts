@@ -4,7 +4,7 @@ import { BaseRecord, Node } from '../common/base.entity';
 import { LIMITS } from '../common/validation';
 
 @ObjectType({ implements: Node, description: 'A named group of training runs' })
-@Directive('@key(fields: \"id\")')
+@Directive('@key(fields: "id")')
 @Entity('experiment')
 @Unique('UQ_experiment_name', ['name'])
 export class Experiment extends BaseRecord {

@@ -26,7 +26,7 @@ export enum DatasetRole {
 registerEnumType(DatasetRole, { name: 'DatasetRole' });
 
 @ObjectType({ implements: Node, description: 'One immutable registered artifact of a model, with its lineage' })
-@Directive('@key(fields: \"id\")')
+@Directive('@key(fields: "id")')
 @Entity('model_version')
 @Unique('UQ_model_version_label', ['modelId', 'version'])
 @Unique('UQ_model_version_sequence', ['modelId', 'sequence'])

@@ -19,7 +19,7 @@ registerEnumType(VersioningScheme, {
 });
 
 @ObjectType({ implements: Node, description: 'A registered model: a named line of versions' })
-@Directive('@key(fields: \"id\")')
+@Directive('@key(fields: "id")')
 @Entity('model')
 @Unique('UQ_model_name', ['name'])
 @Index('IDX_model_created', ['createdAt'])

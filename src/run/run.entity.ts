@@ -16,7 +16,7 @@ export enum RunStatus {
 registerEnumType(RunStatus, { name: 'RunStatus' });
 
 @ObjectType({ implements: Node, description: 'One training or evaluation run of an experiment' })
-@Directive('@key(fields: \"id\")')
+@Directive('@key(fields: "id")')
 @Entity('run')
 @Index('IDX_run_experiment', ['experimentId', 'id'])
 export class Run extends BaseRecord {

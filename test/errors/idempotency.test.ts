@@ -18,7 +18,7 @@ interface Spec {
   count: (t: TestApp, f: Fixture) => Promise<number>;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 type Data = Record<string, any>;
 
 const total = async (t: TestApp, query: string, variables: Record<string, unknown>, path: (d: Data) => number) =>

@@ -7,7 +7,7 @@ interface Item { id: string; name: string; createdAt: string; tags: Tag[] }
 interface Page { edges: { cursor: string; node: { id: string; name?: string } }[]; nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null }; totalCount: number }
 
 /** What `t.ok` returns by default (GraphQL data is untyped here). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 type Data = Record<string, any>;
 interface ChildPage {
   name: string;
