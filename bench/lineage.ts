@@ -23,6 +23,7 @@
  */
 import 'reflect-metadata';
 import { once } from 'node:events';
+import { intFromEnv } from './common';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
@@ -33,16 +34,6 @@ import { countQueries } from '../src/db/query-log';
 import { createHttpServer } from '../src/http';
 import { insertLineageData, type LineageData } from './lineage/data';
 import { createLineageBenchDatabase, DEFAULT_SERVER_URL, reachable, type LineageBenchDatabase } from './lineage/database';
-
-function intFromEnv(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
-  }
-  return value;
-}
 
 const LINEAGE = `query Lineage($id: ID!, $direction: LineageDirection!, $maxDepth: Int!, $first: Int!) {
   lineage(id: $id, direction: $direction, maxDepth: $maxDepth, first: $first) {

@@ -14,20 +14,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
+import { intFromEnv } from './common';
 import { firstErrorOf, gql, hasGraphQLErrors, headersFor, type Endpoint } from './graphql';
 import { scenarios, type Scenario } from './scenarios';
 import { DEFAULT_SEED_SIZE, seed, type SeedSize } from './seed';
 import { createBenchDatabase, makeWorkDir, startServer, tail, type BenchDatabase, type RunningServer } from './server';
-
-function intFromEnv(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
-  }
-  return value;
-}
 
 interface Settings {
   duration: number;

@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createConnection } from 'mysql2/promise';
+import { createServerDatabase } from './common';
 
 const HOST = '127.0.0.1';
 
@@ -38,29 +37,7 @@ export async function createBenchDatabase(workDir: string, serverUrl?: string): 
     return { url: `sqlite:${file}`, label: `sqlite:${file}`, drop: async () => undefined };
   }
   if (serverUrl.startsWith('sqlite:')) return { url: serverUrl, label: serverUrl, drop: async () => undefined };
-  const base = new URL(serverUrl);
-  if (base.protocol !== 'mysql:' && base.protocol !== 'mariadb:') {
-    throw new Error('BENCH_DATABASE_URL must be mysql://user:pass@host:3306/db, mariadb://… or sqlite:PATH');
-  }
-  const admin = new URL(base.toString());
-  admin.protocol = 'mysql:';
-  const name = `mg_bench_${randomBytes(4).toString('hex')}`;
-  const run = async (sql: string) => {
-    const conn = await createConnection({ uri: admin.toString() });
-    try {
-      await conn.query(sql);
-    } finally {
-      await conn.end();
-    }
-  };
-  await run(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
-  const url = new URL(base.toString());
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    label: `${base.protocol}//${base.host}/${name}`,
-    drop: () => run(`DROP DATABASE IF EXISTS \`${name}\``),
-  };
+  return createServerDatabase(serverUrl, 'mg_bench');
 }
 
 export interface RunningServer {

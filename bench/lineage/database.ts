@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
+import { createServerDatabase } from '../common';
 
 /** Where `npm run bench:lineage` looks for MariaDB/MySQL when BENCH_DATABASE_URL is unset. */
 export const DEFAULT_SERVER_URL = 'mysql://root@127.0.0.1:3306/';
@@ -15,8 +15,6 @@ export interface LineageBenchDatabase {
   /** Drops the database (MySQL/MariaDB) or deletes the file this run created (SQLite). Idempotent. */
   drop(): Promise<void>;
 }
-
-const withoutPassword = (u: URL) => `${u.protocol}//${u.username ? `${u.username}@` : ''}${u.host}${u.pathname}`;
 
 /** Can a MySQL-compatible server be reached at this URL within a couple of seconds? */
 export async function reachable(serverUrl: string): Promise<boolean> {
@@ -42,40 +40,12 @@ export async function reachable(serverUrl: string): Promise<boolean> {
  */
 export async function createLineageBenchDatabase(serverOrFile: string): Promise<LineageBenchDatabase> {
   if (serverOrFile.startsWith('sqlite:')) return sqliteDatabase(serverOrFile.slice('sqlite:'.length));
-  let base: URL;
   try {
-    base = new URL(serverOrFile);
+    new URL(serverOrFile);
   } catch {
     throw new Error('BENCH_DATABASE_URL must be mysql://user:pass@host:3306/, mariadb://… or sqlite:PATH');
   }
-  if (base.protocol !== 'mysql:' && base.protocol !== 'mariadb:') {
-    throw new Error('BENCH_DATABASE_URL must be mysql://user:pass@host:3306/, mariadb://… or sqlite:PATH');
-  }
-  const admin = new URL(base.toString());
-  admin.protocol = 'mysql:';
-  admin.pathname = '/';
-  const name = `mg_bench_lineage_${randomBytes(4).toString('hex')}`;
-  const run = async (sql: string) => {
-    const conn = await createConnection({ uri: admin.toString(), connectTimeout: 5_000 });
-    try {
-      await conn.query(sql);
-    } finally {
-      await conn.end();
-    }
-  };
-  await run(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
-  const url = new URL(base.toString());
-  url.pathname = `/${name}`;
-  let dropped = false;
-  return {
-    url: url.toString(),
-    label: withoutPassword(url),
-    drop: async () => {
-      if (dropped) return;
-      await run(`DROP DATABASE IF EXISTS \`${name}\``);
-      dropped = true;
-    },
-  };
+  return createServerDatabase(serverOrFile, 'mg_bench_lineage');
 }
 
 function sqliteDatabase(path: string): LineageBenchDatabase {

@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import { createConnection } from 'mysql2/promise';
+
+/** A whole-number setting from the environment, with bounds; a bad value stops the benchmark clearly. */
+export function intFromEnv(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+export interface ServerDatabase {
+  url: string;
+  label: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh database named `<prefix>_<random>` on a MySQL/MariaDB server; `drop` removes it (once). */
+export async function createServerDatabase(serverUrl: string, prefix: string): Promise<ServerDatabase> {
+  const base = new URL(serverUrl);
+  if (base.protocol !== 'mysql:' && base.protocol !== 'mariadb:') {
+    throw new Error('BENCH_DATABASE_URL must be mysql://user:pass@host:3306/, mariadb://… or sqlite:PATH');
+  }
+  const admin = new URL(base.toString());
+  admin.protocol = 'mysql:';
+  admin.pathname = '/';
+  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
+  const run = async (sql: string) => {
+    const conn = await createConnection({ uri: admin.toString(), connectTimeout: 5_000 });
+    try {
+      await conn.query(sql);
+    } finally {
+      await conn.end();
+    }
+  };
+  await run(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  const url = new URL(base.toString());
+  url.pathname = `/${name}`;
+  let dropped = false;
+  return {
+    url: url.toString(),
+    label: `${url.protocol}//${url.username ? `${url.username}@` : ''}${url.host}${url.pathname}`,
+    drop: async () => {
+      if (dropped) return;
+      await run(`DROP DATABASE IF EXISTS \`${name}\``);
+      dropped = true;
+    },
+  };
+}
