@@ -1,7 +1,7 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Context } from './context';
 import type { QueryLimits } from './config';
@@ -74,6 +74,8 @@ export function createApolloServer(schema: GraphQLSchema, limits: QueryLimits, l
     plugins: [
       ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       ApolloServerPluginInlineTraceDisabled(),
+      // No HTTP caching hints here; the default plugin would wrap every field resolver to compute them.
+      ApolloServerPluginCacheControlDisabled(),
       costLimitPlugin<Context>(limits),
       errorLogPlugin(log),
       ...extraPlugins,
