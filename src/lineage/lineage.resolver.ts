@@ -33,7 +33,7 @@ export class LineageResolver {
     return {
       root,
       nodes: found.nodes.filter((n) => nodes.has(n.id)).map((n) => ({ node: nodes.get(n.id)!, depth: n.depth })),
-      edges: found.edges.map((e) => ({ from: e.fromId, to: e.toId, relation: e.relation, role: e.role })),
+      edges: found.edges.map((e) => ({ from: e.from_id, to: e.to_id, relation: e.relation, role: e.role })),
       truncated: found.truncated,
     };
   }

@@ -1,4 +1,3 @@
-import { In } from 'typeorm';
 import type { Database } from '../db/database';
 import { BadInputError } from '../common/errors';
 import { LineageEdge } from './lineage-edge.entity';
@@ -8,10 +7,17 @@ import { walk, type Direction } from './lineage.walk';
 export const MAX_LINEAGE_DEPTH = 1000;
 export const MAX_LINEAGE_NODES = 5000;
 
+export interface EdgeRow {
+  from_id: string;
+  to_id: string;
+  relation: string;
+  role: string | null;
+}
+
 export interface LineageIds {
   /** The root first (depth 0), then by depth and creation. */
   nodes: { id: string; depth: number }[];
-  edges: LineageEdge[];
+  edges: EdgeRow[];
   truncated: boolean;
 }
 
@@ -53,11 +59,14 @@ export class LineageService {
     return { nodes, edges: await this.edgesAmong(nodes.map((n) => n.id)), truncated };
   }
 
-  private async edgesAmong(ids: string[]): Promise<LineageEdge[]> {
+  /** Raw rows, not entities: thousands of edges are common and hydration would dominate the request. */
+  private async edgesAmong(ids: string[]): Promise<EdgeRow[]> {
     if (ids.length < 2) return [];
     const inSet = new Set(ids);
-    const edges = await this.db.manager.find(LineageEdge, { where: { fromId: In(ids) }, order: { createdAt: 'ASC', fromId: 'ASC', toId: 'ASC' } });
-    return edges.filter((e) => inSet.has(e.toId));
+    const rows: EdgeRow[] = await this.db.manager.query(
+      `SELECT from_id, to_id, relation, role FROM lineage_edge WHERE from_id IN (${ids.map(() => '?').join(', ')})
+       ORDER BY created_at, from_id, to_id`, ids);
+    return rows.filter((e) => inSet.has(e.to_id));
   }
 
   private async hasAnyEdge(rootId: string, directions: Direction[]): Promise<boolean> {
