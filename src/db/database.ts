@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Mutex } from 'async-mutex';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -53,9 +54,25 @@ export class Database {
   readonly flavor: 'sqlite' | 'mysql' | 'mariadb';
   private readonly writeLock = new Mutex();
 
+  /** Marks the async context of a running SQLite write transaction (its own statements pass the lock). */
+  private readonly inTransaction = new AsyncLocalStorage<true>();
+
   constructor(readonly dataSource: DataSource) {
     this.engine = dataSource.options.type === 'better-sqlite3' ? 'sqlite' : 'mysql';
     this.flavor = dataSource.options.type === 'better-sqlite3' ? 'sqlite' : dataSource.options.type === 'mariadb' ? 'mariadb' : 'mysql';
+    if (this.engine === 'sqlite') this.isolateReads();
+  }
+
+  /**
+   * TypeORM's better-sqlite3 driver runs every statement on one shared connection, so a read issued while
+   * another request's transaction is open would see its uncommitted rows. Statements from outside the
+   * transaction wait for it to end (SQLite executes one statement at a time anyway).
+   */
+  private isolateReads(): void {
+    const runner = this.dataSource.driver.createQueryRunner('master');
+    const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
+    runner.query = ((...args: unknown[]) =>
+      this.inTransaction.getStore() ? query(...args) : this.writeLock.runExclusive(() => query(...args))) as typeof runner.query;
   }
 
   get manager(): EntityManager {
@@ -64,7 +81,7 @@ export class Database {
 
   async transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     if (this.engine === 'sqlite') {
-      return this.writeLock.runExclusive(() => this.dataSource.transaction(work));
+      return this.writeLock.runExclusive(() => this.inTransaction.run(true, () => this.dataSource.transaction(work)));
     }
     const attempts = 8;
     for (let attempt = 1; ; attempt++) {
