@@ -2,6 +2,7 @@ import type { Database } from './db/database';
 import { DatasetService } from './dataset/dataset.service';
 import { DeploymentService } from './deployment/deployment.service';
 import { ExperimentService } from './experiment/experiment.service';
+import { NodeService } from './node/node.service';
 import { LineageService } from './lineage/lineage.service';
 import { AliasService } from './lifecycle/alias.service';
 import { ApprovalService } from './lifecycle/approval.service';
@@ -24,6 +25,7 @@ export interface Services {
   aliases: AliasService;
   approvals: ApprovalService;
   rollouts: RolloutService;
+  nodes: NodeService;
 }
 
 export function createServices(db: Database): Services {
@@ -34,6 +36,7 @@ export function createServices(db: Database): Services {
     aliases,
     approvals: new ApprovalService(db, stages, aliases),
     rollouts: new RolloutService(db),
+    nodes: new NodeService(db),
     experiments: new ExperimentService(db),
     runs: new RunService(db),
     models: new ModelService(db),
