@@ -97,7 +97,7 @@ function decodeCursor(cursor: string): [CursorValue, CursorValue] {
       return [parsed[0] as CursorValue, parsed[1] as CursorValue];
     }
   } catch {
-    // fall through: any malformed cursor gets the same answer
+    // fall through: every malformed cursor gets the same answer
   }
   throw new BadInputError('after', 'is not a cursor returned by this list');
 }

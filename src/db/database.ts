@@ -100,6 +100,11 @@ export class Database {
     return this.engine === 'mysql' ? 'pessimistic_write' : undefined;
   }
 
+  /** The same lock as TypeORM find options, to spread into `findOne({ where, ...db.lockOption() })`. */
+  lockOption(): { lock?: { mode: 'pessimistic_write' } } {
+    return this.engine === 'mysql' ? { lock: { mode: 'pessimistic_write' } } : {};
+  }
+
   /** A timestamp as a raw-SQL parameter: SQLite stores UTC text (as TypeORM writes it), MySQL takes a Date. */
   dateParam(date: Date): Date | string {
     return this.engine === 'sqlite' ? DateUtils.mixedDateToUtcDatetimeString(date) as string : date;

@@ -82,7 +82,7 @@ export class ApprovalService {
     checkComment(comment);
     return this.db.transaction(async (em) => {
       const found = await requireRow(em, TransitionRequest, 'TransitionRequest', requestId, 'id');
-      await em.findOne(Model, { where: { id: found.modelId }, ...(this.db.lockClause() ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+      await this.stages.lockModel(em, found.modelId);
       const request = (await em.findOneBy(TransitionRequest, { id: found.id }))!;
       if (request.status !== RequestStatus.PENDING) throw new PreconditionFailedError(`Request ${request.id} is already ${request.status}`);
       if (decision === Decision.APPROVE && actor === request.requestedBy) {

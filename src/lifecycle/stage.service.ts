@@ -16,7 +16,7 @@ export function checkComment(comment: string | null | undefined): void {
   }
 }
 
-/** Stage rules: any stage to any other; PRODUCTION is exclusive; every change is one history row. */
+/** Stage rules: every stage may move to every other; PRODUCTION is exclusive; each change is one history row. */
 export class StageService {
   constructor(private readonly db: Database) {}
 
@@ -40,7 +40,7 @@ export class StageService {
     if (version.stage === stage) throw new PreconditionFailedError(`Version ${version.version} is already in ${stage}`);
     const note = { ...given, at: given.at ?? now() }; // one instant: no moment with both or neither in PRODUCTION
     if (stage === Stage.PRODUCTION) {
-      const holder = await em.findOne(ModelVersion, { where: { modelId: version.modelId, stage: Stage.PRODUCTION }, ...this.lock() });
+      const holder = await em.findOne(ModelVersion, { where: { modelId: version.modelId, stage: Stage.PRODUCTION }, ...this.db.lockOption() });
       if (holder && holder.id !== version.id) await recordTransition(em, holder, Stage.ARCHIVED, TransitionKind.ARCHIVED_BY_PROMOTION, note);
     }
     await recordTransition(em, version, stage, TransitionKind.TRANSITION, note);
@@ -72,11 +72,11 @@ export class StageService {
           remove();
         }
       }
-      const current = await em.findOne(ModelVersion, { where: { modelId, stage: Stage.PRODUCTION }, ...this.lock() });
+      const current = await em.findOne(ModelVersion, { where: { modelId, stage: Stage.PRODUCTION }, ...this.db.lockOption() });
       const candidates = stack.filter((id) => id !== current?.id);
       const targetId = candidates[candidates.length - 1];
       if (!targetId) throw new PreconditionFailedError('There is no earlier PRODUCTION version to roll back to');
-      const target = (await em.findOne(ModelVersion, { where: { id: targetId }, ...this.lock() }))!;
+      const target = (await em.findOne(ModelVersion, { where: { id: targetId }, ...this.db.lockOption() }))!;
       if (current) await recordTransition(em, current, Stage.ARCHIVED, TransitionKind.ROLLBACK, note);
       await recordTransition(em, target, Stage.PRODUCTION, TransitionKind.ROLLBACK, note);
       return target;
@@ -86,11 +86,12 @@ export class StageService {
   /** Locks the version's model (serializing all stage and alias changes of the model), then reads the version. */
   async lockVersion(em: EntityManager, versionId: string, field: string): Promise<ModelVersion> {
     const version = await requireRow(em, ModelVersion, 'ModelVersion', versionId, field);
-    await em.findOne(Model, { where: { id: version.modelId }, ...this.lock() });
-    return (await em.findOne(ModelVersion, { where: { id: versionId }, ...this.lock() }))!;
+    await this.lockModel(em, version.modelId);
+    return (await em.findOne(ModelVersion, { where: { id: versionId }, ...this.db.lockOption() }))!;
   }
 
-  private lock(): { lock?: { mode: 'pessimistic_write' } } {
-    return this.db.lockClause() ? { lock: { mode: 'pessimistic_write' } } : {};
+  /** The model row lock that every stage, alias and approval change of one model takes first. */
+  async lockModel(em: EntityManager, modelId: string): Promise<void> {
+    await em.findOne(Model, { where: { id: modelId }, ...this.db.lockOption() });
   }
 }
