@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { RegistryApp } from '../../src/app';
 import { defaultQueryLimits } from '../../src/config';
 import { createHttpServer } from '../../src/http';
+import type { StatementTimeouts } from '../../src/db/data-source';
 
 export interface Outcome {
   id?: string;
@@ -11,8 +12,8 @@ export interface Outcome {
 }
 
 /** An in-process registry on `databaseUrl`, with its HTTP server (for /ready) on an ephemeral port. */
-export async function startInProcess(databaseUrl: string): Promise<{ app: RegistryApp; url: string; close(): Promise<void> }> {
-  const app = await RegistryApp.create({ databaseUrl, limits: defaultQueryLimits(), log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+export async function startInProcess(databaseUrl: string, timeouts?: StatementTimeouts): Promise<{ app: RegistryApp; url: string; close(): Promise<void> }> {
+  const app = await RegistryApp.create({ databaseUrl, limits: defaultQueryLimits(), log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), timeouts });
   const server: Server = createHttpServer(app, defaultQueryLimits());
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
