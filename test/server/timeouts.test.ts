@@ -3,6 +3,7 @@ import { request, type ClientRequest, type Server } from 'node:http';
 import { pino } from 'pino';
 import { RegistryApp } from '../../src/app';
 import { defaultQueryLimits, type HttpLimits } from '../../src/config';
+import { isUnavailable } from '../../src/db/database';
 import { createHttpServer } from '../../src/http';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
@@ -162,5 +163,30 @@ describe('deadlines', () => {
     }
     expect((await fetch(`${s.url}/ready`)).status).toBe(200);
     await s.close();
+  });
+});
+
+describe('statement timeouts', () => {
+  it('every pooled connection carries DB_STATEMENT_TIMEOUT_MS; a longer statement fails as SERVICE_UNAVAILABLE', async () => {
+    const own = await createTestDatabase();
+    const bounded = await RegistryApp.create({ databaseUrl: own.url, limits: defaultQueryLimits(), log: pino({ level: 'silent' }), timeouts: { statementMs: 700, connectMs: 2_000 } });
+    try {
+      if (bounded.db.engine === 'sqlite') {
+        // SQLite: the wait for another process's lock (busy_timeout).
+        expect(await bounded.db.dataSource.query('PRAGMA busy_timeout')).toEqual([{ timeout: 700 }]);
+        return;
+      }
+      const variable = bounded.db.flavor === 'mariadb' ? '@@max_statement_time' : '@@max_execution_time';
+      const sessions = await Promise.all([1, 2, 3].map(() => bounded.db.dataSource.query(`SELECT ${variable} AS v, SLEEP(0.1) AS s`)));
+      expect(sessions.map(([row]: { v: string | number }[]) => Number(row.v))).toEqual(bounded.db.flavor === 'mariadb' ? [0.7, 0.7, 0.7] : [700, 700, 700]);
+      const started = Date.now();
+      const failed = await bounded.db.dataSource.query('SELECT COUNT(*) AS n FROM information_schema.columns a, information_schema.columns b, information_schema.columns c').then(() => undefined, (e: unknown) => e);
+      expect(Date.now() - started).toBeLessThan(4_000);
+      expect(failed).toMatchObject({ driverError: { errno: bounded.db.flavor === 'mariadb' ? 1969 : 3024 } });
+      expect(isUnavailable(failed)).toBe(true);
+    } finally {
+      await bounded.stop();
+      await own.drop();
+    }
   });
 });
