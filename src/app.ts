@@ -36,6 +36,10 @@ export class RegistryApp {
       new QueryLogger(options.log, options.logSql ?? false), options.timeouts);
     await dataSource.initialize();
     const db = new Database(dataSource);
+    db.writes.onChange((failure) => {
+      if (failure) options.log.error({ code: failure.code }, 'writes cannot be stored: /ready answers 503 until one commits');
+      else options.log.warn('writes are stored again');
+    });
     await dataSource.runMigrations({ transaction: 'each' });
     const apollo = createApolloServer(await buildRegistrySchema(), options.limits, options.log);
     await apollo.start();

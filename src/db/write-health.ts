@@ -7,6 +7,12 @@ import { driverErrorOf } from './errors';
  */
 export class WriteHealth {
   private failure: { code: string; since: Date } | undefined;
+  private listener: ((failure: { code: string; since: Date } | undefined) => void) | undefined;
+
+  /** Called when writes start failing (with the error's code) and when they commit again (undefined). */
+  onChange(listener: (failure: { code: string; since: Date } | undefined) => void): void {
+    this.listener = listener;
+  }
 
   get ok(): boolean {
     return !this.failure;
@@ -19,10 +25,14 @@ export class WriteHealth {
 
   failed(error: unknown): void {
     const { code, errno } = driverErrorOf(error);
-    this.failure ??= { code: String(code ?? errno ?? 'UNKNOWN'), since: new Date() };
+    if (this.failure) return;
+    this.failure = { code: String(code ?? errno ?? 'UNKNOWN'), since: new Date() };
+    this.listener?.(this.failure);
   }
 
   committed(): void {
+    if (!this.failure) return;
     this.failure = undefined;
+    this.listener?.(undefined);
   }
 }
