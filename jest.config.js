@@ -8,6 +8,8 @@ const project = (engine) => ({
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // The slow fault tests (storage full, kill -9, a private MariaDB) run apart: `npm run test:faults`.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', {
       jsc: {

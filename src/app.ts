@@ -5,7 +5,7 @@ import type { Config, QueryLimits } from './config';
 import type { Context } from './context';
 import { Loaders } from './common/loaders';
 import type { Logger } from './common/logger';
-import { createDataSource, detectFlavor, parseDatabaseUrl } from './db/data-source';
+import { createDataSource, detectFlavor, parseDatabaseUrl, type StatementTimeouts } from './db/data-source';
 import { Database } from './db/database';
 import { QueryLogger } from './db/query-log';
 import { ENTITIES } from './modules';
@@ -30,12 +30,16 @@ export class RegistryApp {
     this.services = createServices(db);
   }
 
-  static async create(options: { databaseUrl: string; limits: QueryLimits; log: Logger; logSql?: boolean }): Promise<RegistryApp> {
-    const target = await detectFlavor(parseDatabaseUrl(options.databaseUrl));
+  static async create(options: { databaseUrl: string; limits: QueryLimits; log: Logger; logSql?: boolean; timeouts?: StatementTimeouts }): Promise<RegistryApp> {
+    const target = await detectFlavor(parseDatabaseUrl(options.databaseUrl), options.timeouts?.connectMs);
     const dataSource: DataSource = createDataSource(target, ENTITIES,
-      new QueryLogger(options.log, options.logSql ?? false));
+      new QueryLogger(options.log, options.logSql ?? false), options.timeouts);
     await dataSource.initialize();
     const db = new Database(dataSource);
+    db.writes.onChange((failure) => {
+      if (failure) options.log.error({ code: failure.code }, 'writes cannot be stored: /ready answers 503 until one commits');
+      else options.log.warn('writes are stored again');
+    });
     await dataSource.runMigrations({ transaction: 'each' });
     const apollo = createApolloServer(await buildRegistrySchema(), options.limits, options.log);
     await apollo.start();
@@ -51,6 +55,7 @@ export class RegistryApp {
       limits: { MAX_QUERY_DEPTH, MAX_QUERY_ALIASES, MAX_QUERY_COST, MAX_DOCUMENT_BYTES },
       log,
       logSql: config.SQL_LOG,
+      timeouts: { statementMs: config.DB_STATEMENT_TIMEOUT_MS, connectMs: config.DB_CONNECT_TIMEOUT_MS },
     });
   }
 

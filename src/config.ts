@@ -21,10 +21,26 @@ const envSchema = z.object({
   MAX_QUERY_COST: positiveInt.default(50_000),
   MAX_DOCUMENT_BYTES: positiveInt.default(100_000),
   SQL_LOG: bool.default(false),
+  DB_STATEMENT_TIMEOUT_MS: positiveInt.default(10_000),
+  DB_CONNECT_TIMEOUT_MS: positiveInt.default(5_000),
+  READY_TIMEOUT_MS: positiveInt.max(60_000).default(1_500),
+  REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(65_000),
+  HTTP_HEADERS_TIMEOUT_MS: positiveInt.default(66_000),
+  MAX_CONCURRENT_REQUESTS: positiveInt.default(256),
+  MAX_QUEUED_REQUESTS: z.coerce.number().int().min(0).default(256),
+  QUEUE_TIMEOUT_MS: z.coerce.number().int().min(0).default(1_000),
+}).refine((c) => c.HTTP_HEADERS_TIMEOUT_MS > c.HTTP_KEEP_ALIVE_TIMEOUT_MS, {
+  path: ['HTTP_HEADERS_TIMEOUT_MS'],
+  message: 'must be greater than HTTP_KEEP_ALIVE_TIMEOUT_MS',
 });
 
 export type Config = z.infer<typeof envSchema>;
 export type QueryLimits = Pick<Config, 'MAX_QUERY_DEPTH' | 'MAX_QUERY_ALIASES' | 'MAX_QUERY_COST' | 'MAX_DOCUMENT_BYTES'>;
+
+export type DatabaseTimeouts = Pick<Config, 'DB_STATEMENT_TIMEOUT_MS' | 'DB_CONNECT_TIMEOUT_MS'>;
+export type HttpLimits = Pick<Config, 'READY_TIMEOUT_MS' | 'REQUEST_TIMEOUT_MS' | 'HTTP_KEEP_ALIVE_TIMEOUT_MS' |
+  'HTTP_HEADERS_TIMEOUT_MS' | 'MAX_CONCURRENT_REQUESTS' | 'MAX_QUEUED_REQUESTS' | 'QUEUE_TIMEOUT_MS'>;
 
 export class ConfigError extends Error {}
 
@@ -42,4 +58,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 export function defaultQueryLimits(): QueryLimits {
   const { MAX_QUERY_DEPTH, MAX_QUERY_ALIASES, MAX_QUERY_COST, MAX_DOCUMENT_BYTES } = loadConfig({});
   return { MAX_QUERY_DEPTH, MAX_QUERY_ALIASES, MAX_QUERY_COST, MAX_DOCUMENT_BYTES };
+}
+
+export function defaultDatabaseTimeouts(): DatabaseTimeouts {
+  const { DB_STATEMENT_TIMEOUT_MS, DB_CONNECT_TIMEOUT_MS } = loadConfig({});
+  return { DB_STATEMENT_TIMEOUT_MS, DB_CONNECT_TIMEOUT_MS };
+}
+
+export function httpLimits(config: Config = loadConfig({})): HttpLimits {
+  const { READY_TIMEOUT_MS, REQUEST_TIMEOUT_MS, HTTP_KEEP_ALIVE_TIMEOUT_MS, HTTP_HEADERS_TIMEOUT_MS,
+    MAX_CONCURRENT_REQUESTS, MAX_QUEUED_REQUESTS, QUEUE_TIMEOUT_MS } = config;
+  return { READY_TIMEOUT_MS, REQUEST_TIMEOUT_MS, HTTP_KEEP_ALIVE_TIMEOUT_MS, HTTP_HEADERS_TIMEOUT_MS,
+    MAX_CONCURRENT_REQUESTS, MAX_QUEUED_REQUESTS, QUEUE_TIMEOUT_MS };
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { once } from 'node:events';
 import { RegistryApp } from './app';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, httpLimits, loadConfig, type Config } from './config';
 import { createLogger } from './common/logger';
 import { createHttpServer } from './http';
 
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   }
   const limits = { MAX_QUERY_DEPTH: config.MAX_QUERY_DEPTH, MAX_QUERY_ALIASES: config.MAX_QUERY_ALIASES,
     MAX_QUERY_COST: config.MAX_QUERY_COST, MAX_DOCUMENT_BYTES: config.MAX_DOCUMENT_BYTES };
-  const server = createHttpServer(app, limits);
+  const server = createHttpServer(app, limits, httpLimits(config));
   server.listen(config.PORT, config.HOST);
   await once(server, 'listening');
   log.info({ url: `http://${config.HOST}:${config.PORT}/graphql`, database: app.db.engine }, 'modelgraph ready');

@@ -7,7 +7,7 @@ import type { Context } from './context';
 import type { QueryLimits } from './config';
 import { ClientError, ErrorCode } from './common/errors';
 import type { Logger } from './common/logger';
-import { isUnavailable } from './db/database';
+import { isDeadlineExceeded, isUnavailable } from './db/database';
 import { costLimitPlugin, limitValidationRules } from './query-limits';
 
 /** Codes Apollo/graphql-js give to malformed requests: safe to show as they are. */
@@ -38,8 +38,12 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       delete extensions.http;
       return { message: formatted.message, locations, path, extensions };
     }
-    case 'unavailable':
-      return { message: 'The database is unavailable; try again shortly', locations, path, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
+    case 'unavailable': {
+      const message = isDeadlineExceeded(unwrapResolverError(error))
+        ? 'The request did not finish within its deadline; try again'
+        : 'The database is unavailable; try again shortly';
+      return { message, locations, path, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
+    }
     default:
       return { message: 'Internal server error', locations, path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
   }

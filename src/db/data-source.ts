@@ -30,7 +30,19 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export type EntityList = MixedList<Function | string | EntitySchema>;
 
-export function dataSourceOptions(target: DatabaseTarget, entities: EntityList, logger?: TypeOrmLogger): DataSourceOptions {
+/** Bounds on every statement (ms): the server's own statement timeout, and connecting. */
+export interface StatementTimeouts {
+  statementMs: number;
+  connectMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: StatementTimeouts = { statementMs: 10_000, connectMs: 5_000 };
+
+/** The client gives the server this long past its own statement timeout before abandoning the connection. */
+const CLIENT_GRACE_MS = 2_000;
+
+export function dataSourceOptions(target: DatabaseTarget, entities: EntityList, logger?: TypeOrmLogger,
+  timeouts: StatementTimeouts = DEFAULT_TIMEOUTS): DataSourceOptions {
   const common = { entities, migrations: MIGRATIONS, synchronize: false, logger, logging: !!logger };
   if (target.engine === 'sqlite') {
     if (target.path !== ':memory:') mkdirSync(dirname(resolve(target.path)), { recursive: true });
@@ -39,7 +51,8 @@ export function dataSourceOptions(target: DatabaseTarget, entities: EntityList, 
       type: 'better-sqlite3',
       database: target.path,
       enableWAL: target.path !== ':memory:',
-      timeout: 10_000,
+      // busy_timeout: how long a statement waits for another process's lock before SQLITE_BUSY.
+      timeout: timeouts.statementMs,
       prepareDatabase: (db: { pragma(sql: string): unknown }) => {
         db.pragma('foreign_keys = ON');
       },
@@ -54,19 +67,55 @@ export function dataSourceOptions(target: DatabaseTarget, entities: EntityList, 
     charset: 'utf8mb4_bin',
     supportBigNumbers: true,
     bigNumberStrings: false,
-    extra: { connectionLimit: 20, connectTimeout: 5_000, enableKeepAlive: true },
+    // mysql2 abandons (and closes) a connection whose answer is this late: a frozen server cannot hold a
+    // request forever. The server-side timeout (see boundSessions) normally answers first.
+    maxQueryExecutionTime: timeouts.statementMs + CLIENT_GRACE_MS,
+    enableQueryTimeout: true,
+    extra: { connectionLimit: 20, connectTimeout: timeouts.connectMs, enableKeepAlive: true },
   };
 }
 
-export function createDataSource(target: DatabaseTarget, entities: EntityList, logger?: TypeOrmLogger): DataSource {
-  return new DataSource(dataSourceOptions(target, entities, logger));
+export function createDataSource(target: DatabaseTarget, entities: EntityList, logger?: TypeOrmLogger,
+  timeouts: StatementTimeouts = DEFAULT_TIMEOUTS): DataSource {
+  const dataSource = new DataSource(dataSourceOptions(target, entities, logger, timeouts));
+  if (target.engine === 'mysql') boundSessions(dataSource, target.flavor ?? 'mysql', timeouts.statementMs);
+  return dataSource;
+}
+
+interface PoolConnection {
+  query(sql: string, callback: (error: Error | null) => void): unknown;
+}
+interface Mysql2Module {
+  createPool(options: object): { on(event: 'connection', listener: (connection: PoolConnection) => void): unknown };
+}
+
+/**
+ * Every pooled connection gets the server-side statement timeout as a session variable, before its first
+ * statement (mysql2 runs a connection's commands in order): MariaDB's `max_statement_time` bounds every
+ * statement, MySQL's `max_execution_time` bounds SELECTs. A statement over it fails (1969 / 3024).
+ */
+function boundSessions(dataSource: DataSource, flavor: 'mysql' | 'mariadb', statementMs: number): void {
+  const driver = dataSource.driver as unknown as { mysql: Mysql2Module };
+  const mysql2 = driver.mysql;
+  const sql = flavor === 'mariadb'
+    ? `SET SESSION max_statement_time = ${(statementMs / 1000).toFixed(3)}`
+    : `SET SESSION max_execution_time = ${Math.round(statementMs)}`;
+  driver.mysql = {
+    ...mysql2,
+    createPool: (options: object) => {
+      const pool = mysql2.createPool(options);
+      // A failure here surfaces on the connection's next statement, which is where it is handled.
+      pool.on('connection', (connection) => connection.query(sql, () => undefined));
+      return pool;
+    },
+  };
 }
 
 /** Asks a MySQL-compatible server which flavor it is (one short connection at start). */
-export async function detectFlavor(target: DatabaseTarget): Promise<DatabaseTarget> {
+export async function detectFlavor(target: DatabaseTarget, connectMs = DEFAULT_TIMEOUTS.connectMs): Promise<DatabaseTarget> {
   if (target.engine !== 'mysql') return target;
   const { createConnection } = await import('mysql2/promise');
-  const conn = await createConnection({ uri: target.url, connectTimeout: 5_000 });
+  const conn = await createConnection({ uri: target.url, connectTimeout: connectMs });
   try {
     const [rows] = await conn.query('SELECT VERSION() AS v');
     const version = String((rows as { v: string }[])[0]?.v ?? '');

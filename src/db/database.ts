@@ -4,17 +4,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DateUtils } from 'typeorm/util/DateUtils';
 import type { Engine } from './data-source';
+import { currentDeadline } from './deadline';
+import { driverErrorOf, isStorageFailure, StorageStateError } from './errors';
+import { SqliteConnection } from './sqlite-connection';
+import { WriteHealth } from './write-health';
 
-interface DriverError {
-  code?: string;
-  errno?: number;
-}
-
-function driverErrorOf(error: unknown): DriverError {
-  const e = error as { driverError?: DriverError; thrownValue?: DriverError } & DriverError;
-  // graphql-js wraps a non-Error throw (mysql2 rejects with plain objects at times) in `thrownValue`.
-  return e?.driverError ?? e?.thrownValue ?? e ?? {};
-}
+export { isUnavailable, isStorageFailure, isDeadlineExceeded } from './errors';
 
 const MYSQL_RETRYABLE = new Set([1213 /* deadlock */, 1205 /* lock wait timeout */]);
 
@@ -28,21 +23,6 @@ export function isForeignKeyViolation(error: unknown): boolean {
   return errno === 1452 || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
 }
 
-const CONNECTION_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE',
-  'PROTOCOL_CONNECTION_LOST', 'PROTOCOL_SEQUENCE_TIMEOUT', 'ER_CON_COUNT_ERROR', 'POOL_CLOSED',
-  'SQLITE_BUSY', 'SQLITE_CANTOPEN', 'SQLITE_IOERR',
-]);
-
-/** True when the database cannot be reached or is overloaded (→ SERVICE_UNAVAILABLE, not a bug). */
-export function isUnavailable(error: unknown): boolean {
-  const { code, errno } = driverErrorOf(error);
-  if (code && CONNECTION_CODES.has(code)) return true;
-  if (errno === 2002 || errno === 2003 || errno === 2013 || errno === 1040) return true;
-  const message = error instanceof Error ? error.message : String((error as { message?: unknown })?.message ?? '');
-  return /Pool is closed|connection is in closed state|Can't add new command when connection is in closed state|database connection is not open|Connection is not established/i.test(message);
-}
-
 /**
  * The one way the services write. SQLite: TypeORM's better-sqlite3 driver shares one query runner, so
  * concurrent transactions would interleave on it; an in-process mutex serializes them (SQLite has one
@@ -53,6 +33,9 @@ export class Database {
   /** Which server dialect details apply (recursion limits differ between MySQL and MariaDB). */
   readonly flavor: 'sqlite' | 'mysql' | 'mariadb';
   private readonly writeLock = new Mutex();
+  /** Whether writes are currently being made durable (see WriteHealth; /ready reports it). */
+  readonly writes = new WriteHealth();
+  private readonly sqlite: SqliteConnection | undefined;
 
   /** Marks the async context of a running SQLite write transaction (its own statements pass the lock). */
   private readonly inTransaction = new AsyncLocalStorage<true>();
@@ -60,6 +43,7 @@ export class Database {
   constructor(readonly dataSource: DataSource) {
     this.engine = dataSource.options.type === 'better-sqlite3' ? 'sqlite' : 'mysql';
     this.flavor = dataSource.options.type === 'better-sqlite3' ? 'sqlite' : dataSource.options.type === 'mariadb' ? 'mariadb' : 'mysql';
+    this.sqlite = this.engine === 'sqlite' ? new SqliteConnection(dataSource) : undefined;
     if (this.engine === 'sqlite') this.isolateReads();
   }
 
@@ -80,18 +64,56 @@ export class Database {
   }
 
   async transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    if (this.engine === 'sqlite') {
-      return this.writeLock.runExclusive(() => this.inTransaction.run(true, () => this.dataSource.transaction(work)));
+    if (this.sqlite) {
+      const sqlite = this.sqlite;
+      return this.writeLock.runExclusive(() => this.inTransaction.run(true, () => this.sqliteTransaction(sqlite, work)));
     }
     const attempts = 8;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.dataSource.transaction(work);
+        return await this.tracked(work);
       } catch (error) {
         const { errno } = driverErrorOf(error);
         if (attempt >= attempts || errno === undefined || !MYSQL_RETRYABLE.has(errno)) throw error;
         await sleep(Math.random() * 10 * 2 ** attempt);
       }
+    }
+  }
+
+  /**
+   * A write is acknowledged only after a COMMIT that SQLite really performed: the connection is checked
+   * before (no transaction left open by an earlier failure) and after (the COMMIT closed the transaction),
+   * and put back into a known state after any failure.
+   */
+  private async sqliteTransaction<T>(sqlite: SqliteConnection, work: (em: EntityManager) => Promise<T>): Promise<T> {
+    if (!sqlite.isClean()) await sqlite.reset();
+    try {
+      const result = await this.tracked(work);
+      if (sqlite.inTransaction()) throw new StorageStateError('NOT_COMMITTED', 'the transaction was not committed');
+      return result;
+    } catch (error) {
+      if (!sqlite.isClean()) await sqlite.reset();
+      if (error instanceof StorageStateError && error.code === 'NOT_COMMITTED') this.writes.failed(error);
+      throw error;
+    }
+  }
+
+  /** One transaction attempt: honours the request deadline before COMMIT and keeps the write health. */
+  private async tracked<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    let commitDone: (() => void) | undefined;
+    try {
+      const result = await this.dataSource.transaction(async (em) => {
+        const value = await work(em);
+        commitDone = currentDeadline()?.beginCommit();
+        return value;
+      });
+      this.writes.committed();
+      return result;
+    } catch (error) {
+      if (isStorageFailure(error)) this.writes.failed(error);
+      throw error;
+    } finally {
+      commitDone?.();
     }
   }
 
@@ -117,5 +139,50 @@ export class Database {
     } catch {
       return false;
     }
+  }
+
+  private readiness: Promise<boolean> | undefined;
+
+  /**
+   * For /ready: the database answers, and writes can be made durable (while a storage error stands, a
+   * write probe decides). Answers false after `timeoutMs` whatever the database does; concurrent callers
+   * share one check, so a frozen database does not collect a pile of them.
+   */
+  async ready(timeoutMs: number): Promise<boolean> {
+    this.readiness ??= this.checkReadiness().finally(() => (this.readiness = undefined));
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    try {
+      return await Promise.race([this.readiness, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async checkReadiness(): Promise<boolean> {
+    if (!(await this.ping())) return false;
+    if (this.writes.ok) return true;
+    try {
+      await this.transaction((em) => this.probeWrite(em));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * A write that leaves nothing behind yet needs what real writes need. SQLite: a new table and a page of
+   * data (allocating pages, as inserts do) dropped again, committed (growing the write-ahead log).
+   * MySQL/MariaDB: a write statement on a real table (refused while the server is read-only).
+   */
+  private async probeWrite(em: EntityManager): Promise<void> {
+    if (this.engine === 'sqlite') {
+      await em.query('CREATE TABLE "write_probe" ("b" blob)');
+      await em.query('INSERT INTO "write_probe" VALUES (zeroblob(8192))');
+      await em.query('DROP TABLE "write_probe"');
+      return;
+    }
+    const table = this.dataSource.options.migrationsTableName ?? 'migrations';
+    await em.query(`DELETE FROM \`${table}\` WHERE 1 = 0`);
   }
 }
