@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { now } from '../common/base.entity';
-import { LineageEdge, LineageRelation } from './lineage-edge.entity';
+import { LineageEdgeRow, LineageRelation } from './lineage-edge.entity';
 
 export interface EdgeSpec {
   from: string;
@@ -13,7 +13,9 @@ export interface EdgeSpec {
 export async function addEdges(em: EntityManager, edges: EdgeSpec[]): Promise<void> {
   if (!edges.length) return;
   const at = now();
-  await em.insert(LineageEdge, edges.map((e) => ({ fromId: e.from, toId: e.to, relation: e.relation, role: e.role ?? null, createdAt: at })));
+  await em.insert(LineageEdgeRow, edges.map((e) => ({
+    fromId: e.from, toId: e.to, relation: e.relation, sinceRevision: 0, role: e.role ?? null, createdAt: at, endedAt: null,
+  })));
 }
 
 export { LineageRelation };
