@@ -60,7 +60,7 @@ export class DatasetService {
         await addEdges(em, [
           { from: dataset.id, to: id, relation: LineageRelation.CONTAINS },
           ...sources.map((from) => ({ from, to: id, relation: LineageRelation.DERIVED })),
-        ]);
+        ], at);
         await insertTags(em, id, input.tags);
         return version;
       },

@@ -9,10 +9,12 @@ export interface EdgeSpec {
   role?: string | null;
 }
 
-/** Writes lineage edges inside the caller's transaction (with the entity that creates the link). */
-export async function addEdges(em: EntityManager, edges: EdgeSpec[]): Promise<void> {
+/**
+ * Writes lineage edges inside the caller's transaction (with the entity that creates the link), stamped with
+ * that entity's creation time so the edge exists exactly when the entity does (lineage asOf is inclusive).
+ */
+export async function addEdges(em: EntityManager, edges: EdgeSpec[], at: Date = now()): Promise<void> {
   if (!edges.length) return;
-  const at = now();
   await em.insert(LineageEdgeRow, edges.map((e) => ({
     fromId: e.from, toId: e.to, relation: e.relation, sinceRevision: 0, role: e.role ?? null, createdAt: at, endedAt: null,
   })));
