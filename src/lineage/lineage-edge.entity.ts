@@ -27,7 +27,8 @@ export enum LineageRelation {
  * has `sinceRevision` 0, never ends and never changes.
  */
 @Entity('lineage_edge')
-@Index('IDX_lineage_edge_to', ['toId', 'fromId'])
+// Upstream walks read (to_id → from_id, ended_at) from this index alone; downstream ones use the primary key.
+@Index('IDX_lineage_edge_to', ['toId', 'fromId', 'endedAt'])
 export class LineageEdgeRow {
   @PrimaryColumn({ name: 'from_id', type: 'varchar', length: 40 })
   fromId: string;

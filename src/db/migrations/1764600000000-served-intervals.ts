@@ -80,7 +80,7 @@ function edgeTable(name: string): Table {
       { name: 'created_at', type: 'datetime', precision: 6, isNullable: false },
       { name: 'ended_at', type: 'datetime', precision: 6, isNullable: true },
     ],
-    indices: [{ name: 'IDX_lineage_edge_to', columnNames: ['to_id', 'from_id'] }],
+    indices: [{ name: 'IDX_lineage_edge_to', columnNames: ['to_id', 'from_id', 'ended_at'] }],
   });
 }
 
