@@ -12,7 +12,7 @@ import { LifecycleMutations } from './lifecycle/lifecycle.resolver';
 import { ModelPolicy } from './lifecycle/policy.entity';
 import { StageTransition } from './lifecycle/stage-transition.entity';
 import { TransitionRequest, TransitionReview } from './lifecycle/transition-request.entity';
-import { LineageEdge } from './lineage/lineage-edge.entity';
+import { LineageEdgeRow } from './lineage/lineage-edge.entity';
 import { Dataset, DatasetVersion, DatasetVersionSource } from './dataset/dataset.entity';
 import { Deployment } from './deployment/deployment.entity';
 import { Experiment } from './experiment/experiment.entity';
@@ -34,7 +34,7 @@ import { Run, RunInput } from './run/run.entity';
 /** Every TypeORM entity (the database schema the migrations must match). */
 export const ENTITIES: EntityList = [
   Experiment, Run, RunInput, Model, ModelVersion, ModelVersionDataset, Dataset, DatasetVersion, DatasetVersionSource,
-  Deployment, Tag, Metric, IdempotencyKey, LineageEdge, StageTransition, ModelAliasRow, AliasEvent, ModelPolicy,
+  Deployment, Tag, Metric, IdempotencyKey, LineageEdgeRow, StageTransition, ModelAliasRow, AliasEvent, ModelPolicy,
   TransitionRequest, TransitionReview, DeploymentRevision, TrafficRow,
 ];
 

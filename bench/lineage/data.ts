@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import type { RegistryApp } from '../../src/app';
 import { newId } from '../../src/common/ids';
 import { DatasetVersion } from '../../src/dataset/dataset.entity';
-import { LineageEdge, LineageRelation } from '../../src/lineage/lineage-edge.entity';
+import { LineageEdgeRow, LineageRelation } from '../../src/lineage/lineage-edge.entity';
 import { ModelVersion, Stage } from '../../src/model-version/model-version.entity';
 
 /** One operation through the real GraphQL layer, in process; throws on any GraphQL error. */
@@ -63,10 +63,10 @@ export async function insertLineageData(app: RegistryApp, size: { chainDepth: nu
     artifactUri: 's3://bench/model', createdBy: 'bench', createdAt: at, updatedAt: at, parentId: null as string | null,
   }));
   versions.forEach((v, i) => (v.parentId = i ? versions[i - 1].id : null));
-  const chainEdges = versions.slice(1).map((v, i) => ({ fromId: versions[i].id, toId: v.id, relation: LineageRelation.PARENT_OF, role: null, createdAt: at }));
+  const chainEdges = versions.slice(1).map((v, i) => ({ fromId: versions[i].id, toId: v.id, relation: LineageRelation.PARENT_OF, sinceRevision: 0, role: null, createdAt: at }));
   await app.db.dataSource.transaction(async (em) => {
     await insertChunks(em, ModelVersion, versions);
-    await insertChunks(em, LineageEdge, chainEdges);
+    await insertChunks(em, LineageEdgeRow, chainEdges);
   });
   rows += versions.length + chainEdges.length;
 
@@ -85,10 +85,10 @@ export async function insertLineageData(app: RegistryApp, size: { chainDepth: nu
       ...layer1.map((l) => ({ fromId: root.id, toId: l.id })),
       ...layer2.map((l, i) => ({ fromId: layer1[Math.floor(i / perSource)].id, toId: l.id })),
       ...layer2.map((l, i) => ({ fromId: layer1[(Math.floor(i / perSource) + 1) % width].id, toId: l.id })),
-    ].map((e) => ({ ...e, relation: LineageRelation.DERIVED, role: null, createdAt: at }));
+    ].map((e) => ({ ...e, relation: LineageRelation.DERIVED, sinceRevision: 0, role: null, createdAt: at }));
     await app.db.dataSource.transaction(async (em) => {
       await insertChunks(em, DatasetVersion, [root, ...layer1, ...layer2]);
-      await insertChunks(em, LineageEdge, edges);
+      await insertChunks(em, LineageEdgeRow, edges);
     });
     rows += total + edges.length;
     return { root: root.id, nodes: total, edges: edges.length };

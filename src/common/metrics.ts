@@ -1,11 +1,12 @@
-import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, Float, InputType, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, In, Index, PrimaryGeneratedColumn, type EntityManager } from 'typeorm';
 import { DateColumn, now } from './base.entity';
 import { defineLoader, groupLoader } from './loaders';
 import { IntRange, LIMITS, MaxChars } from './validation';
 
-/** A metric point of a run, a model version (at registration) or, later, a deployment. */
+/** A metric point of a run, a model version (at registration) or, later, a deployment. Shareable with other subgraphs. */
 @ObjectType()
+@Directive('@shareable')
 @Entity('metric')
 @Index('IDX_metric_entity_key', ['entityId', 'key'])
 export class Metric {

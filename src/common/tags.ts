@@ -1,11 +1,12 @@
-import { Field, InputType, ObjectType } from 'type-graphql';
+import { Directive, Field, InputType, ObjectType } from 'type-graphql';
 import { Column, Entity, In, PrimaryColumn, type EntityManager } from 'typeorm';
 import { defineLoader, groupLoader } from './loaders';
 import { ValidateNested } from 'class-validator';
 import { LIMITS, MaxChars, MaxItems, UniqueBy } from './validation';
 
-/** A key/value label on any entity; keys are unique per entity. */
+/** A key/value label on any entity; keys are unique per entity. Other subgraphs commonly define it too. */
 @ObjectType()
+@Directive('@shareable')
 @Entity('tag')
 export class Tag {
   @PrimaryColumn({ name: 'entity_id', type: 'varchar', length: 40 })

@@ -57,7 +57,10 @@ export class DatasetService {
         await em.insert(DatasetVersion, version);
         await em.update(Dataset, { id: dataset.id }, { versionCount: sequence, updatedAt: at });
         if (sources.length) await em.insert(DatasetVersionSource, sources.map((sourceId) => ({ datasetVersionId: id, sourceId })));
-        await addEdges(em, sources.map((from) => ({ from, to: id, relation: LineageRelation.DERIVED })));
+        await addEdges(em, [
+          { from: dataset.id, to: id, relation: LineageRelation.CONTAINS },
+          ...sources.map((from) => ({ from, to: id, relation: LineageRelation.DERIVED })),
+        ], at);
         await insertTags(em, id, input.tags);
         return version;
       },

@@ -5,8 +5,7 @@ import { now } from '../common/base.entity';
 import { BadInputError, NotFoundError, PreconditionFailedError } from '../common/errors';
 import { isIdOf } from '../common/ids';
 import { requireRow } from '../common/lookup';
-import { addEdges, LineageRelation } from '../lineage/lineage.edges';
-import { LineageEdge } from '../lineage/lineage-edge.entity';
+import { recordServing } from '../lineage/serving';
 import { checkComment } from '../lifecycle/stage.service';
 import { ModelVersion } from '../model-version/model-version.entity';
 import { Deployment, DeploymentStatus } from './deployment.entity';
@@ -90,16 +89,8 @@ export class RolloutService {
     });
     if (traffic.length) await em.insert(TrafficRow, traffic.map((t) => ({ deploymentId: deployment.id, revision, ...t })));
     await em.update(Deployment, { id: deployment.id }, { revision, updatedAt: at });
-    await this.addServedEdges(em, deployment.id, traffic.map((t) => t.versionId));
+    await recordServing(em, deployment.id, { revision, at }, traffic.map((t) => t.versionId));
     return Object.assign(deployment, { revision, updatedAt: at });
-  }
-
-  /** Lineage: a version that enters this deployment's traffic for the first time gets a `served` edge. */
-  private async addServedEdges(em: EntityManager, deploymentId: string, versionIds: string[]): Promise<void> {
-    if (!versionIds.length) return;
-    const existing = await em.findBy(LineageEdge, { toId: deploymentId, relation: LineageRelation.SERVED, fromId: In(versionIds) });
-    const fresh = versionIds.filter((id) => !existing.some((e) => e.fromId === id));
-    await addEdges(em, fresh.map((from) => ({ from, to: deploymentId, relation: LineageRelation.SERVED })));
   }
 }
 

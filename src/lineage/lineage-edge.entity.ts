@@ -3,7 +3,7 @@ import { DateColumn } from '../common/base.entity';
 
 /** How one node feeds another. Edges point from input to output. */
 export enum LineageRelation {
-  /** Experiment → Run */
+  /** Experiment → Run, Model → ModelVersion, Dataset → DatasetVersion */
   CONTAINS = 'contains',
   /** DatasetVersion → Run */
   CONSUMED = 'consumed',
@@ -15,17 +15,21 @@ export enum LineageRelation {
   PARENT_OF = 'parent_of',
   /** DatasetVersion → DatasetVersion (source → derived) */
   DERIVED = 'derived',
-  /** ModelVersion → Deployment: the version has served traffic there */
+  /** ModelVersion → Deployment: one row per serving interval */
   SERVED = 'served',
 }
 
 /**
- * One table for every lineage link. Ids are global, so one recursive query walks every kind of node;
- * rows are written in the transaction that creates the link and never change.
+ * One table for every lineage link. Ids are global, so one recursive query walks every kind of node.
+ * Rows are written in the transaction that creates the link. A SERVED row is one serving interval: opened
+ * by the deployment revision `sinceRevision` (at `createdAt`), closed by setting `endedAt` when a later
+ * revision takes the version out of the traffic; a version that returns gets a new row. Every other row
+ * has `sinceRevision` 0, never ends and never changes.
  */
 @Entity('lineage_edge')
-@Index('IDX_lineage_edge_to', ['toId', 'fromId'])
-export class LineageEdge {
+// Upstream walks read (to_id → from_id, ended_at) from this index alone; downstream ones use the primary key.
+@Index('IDX_lineage_edge_to', ['toId', 'fromId', 'endedAt'])
+export class LineageEdgeRow {
   @PrimaryColumn({ name: 'from_id', type: 'varchar', length: 40 })
   fromId: string;
 
@@ -35,9 +39,17 @@ export class LineageEdge {
   @PrimaryColumn({ type: 'varchar', length: 16 })
   relation: LineageRelation;
 
+  /** SERVED: the deployment revision that put the version into the traffic; 0 for every other relation. */
+  @PrimaryColumn({ name: 'since_revision', type: 'integer' })
+  sinceRevision: number;
+
   @Column({ type: 'varchar', length: 16, nullable: true })
   role: string | null;
 
   @DateColumn('created_at')
   createdAt: Date;
+
+  /** SERVED: when the version left the deployment's traffic; null while it serves (and for other relations). */
+  @DateColumn('ended_at', { nullable: true })
+  endedAt: Date | null;
 }

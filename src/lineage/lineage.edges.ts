@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { now } from '../common/base.entity';
-import { LineageEdge, LineageRelation } from './lineage-edge.entity';
+import { LineageEdgeRow, LineageRelation } from './lineage-edge.entity';
 
 export interface EdgeSpec {
   from: string;
@@ -9,11 +9,15 @@ export interface EdgeSpec {
   role?: string | null;
 }
 
-/** Writes lineage edges inside the caller's transaction (with the entity that creates the link). */
-export async function addEdges(em: EntityManager, edges: EdgeSpec[]): Promise<void> {
+/**
+ * Writes lineage edges inside the caller's transaction (with the entity that creates the link), stamped with
+ * that entity's creation time so the edge exists exactly when the entity does (lineage asOf is inclusive).
+ */
+export async function addEdges(em: EntityManager, edges: EdgeSpec[], at: Date = now()): Promise<void> {
   if (!edges.length) return;
-  const at = now();
-  await em.insert(LineageEdge, edges.map((e) => ({ fromId: e.from, toId: e.to, relation: e.relation, role: e.role ?? null, createdAt: at })));
+  await em.insert(LineageEdgeRow, edges.map((e) => ({
+    fromId: e.from, toId: e.to, relation: e.relation, sinceRevision: 0, role: e.role ?? null, createdAt: at, endedAt: null,
+  })));
 }
 
 export { LineageRelation };

@@ -1,71 +1,74 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root, type ClassType } from 'type-graphql';
 import type { Context } from '../context';
-import { NotFoundError } from '../common/errors';
-import { DatasetVersion } from '../dataset/dataset.entity';
-import { Deployment } from '../deployment/deployment.entity';
-import { Experiment } from '../experiment/experiment.entity';
-import { ModelVersion } from '../model-version/model-version.entity';
+import { BadInputError, NotFoundError } from '../common/errors';
+import { DatasetRole, ModelVersion } from '../model-version/model-version.entity';
 import { loadNode } from '../node/node.loaders';
-import { Run } from '../run/run.entity';
 import { present } from '../common/loaders';
 import { datasetVersionById } from '../dataset/dataset.loaders';
 import { versionById } from '../model-version/model-version.loaders';
 import { runById } from '../run/run.loaders';
-import { edgesInto, edgesOutOf, loadLineageNodes } from './lineage.loaders';
+import { loadLineageNodes, MAX_ONE_HOP, neighbours, ONE_HOP_DEFAULT } from './lineage.loaders';
 import { missingOf, Reproducibility, upstreamOfVersion } from './reproducibility';
 import { MAX_LINEAGE_DEPTH, MAX_LINEAGE_NODES } from './lineage.service';
-import { LineageDirection, LineageGraph, LineageNode, type LineageNodeValue } from './lineage.types';
+import { isLineageNode, LINEAGE_TYPES, LineageDirection, LineageGraph, LineageNode, type LineageNodeValue } from './lineage.types';
+import type { Direction } from './lineage.walk';
 
 @Resolver()
 export class LineageResolver {
-  @Query(() => LineageGraph, { description: `Everything linked to a node, up to maxDepth (≤ ${MAX_LINEAGE_DEPTH}) hops and first (≤ ${MAX_LINEAGE_NODES}) nodes` })
+  @Query(() => LineageGraph, { description: `Everything linked to a node, up to maxDepth (≤ ${MAX_LINEAGE_DEPTH}) hops and first (≤ ${MAX_LINEAGE_NODES}) nodes, now or as of an instant` })
   async lineage(
     @Ctx() ctx: Context,
     @Arg('id', () => ID) id: string,
     @Arg('direction', () => LineageDirection, { defaultValue: LineageDirection.BOTH }) direction: LineageDirection,
     @Arg('maxDepth', () => Int, { defaultValue: 10 }) maxDepth: number,
-    @Arg('first', () => Int, { defaultValue: 500 }) first: number,
+    @Arg('first', () => Int, { defaultValue: 500, description: 'Nodes in the answer, the root included' }) first: number,
+    @Arg('asOf', () => Date, { nullable: true, description: 'The graph as it was then (inclusive); now when omitted' }) asOf: Date | null,
+    @Arg('includeEnded', () => Boolean, { nullable: true, defaultValue: false, description: 'Also SERVED intervals that had ended, one edge each, with `until`' }) includeEnded: boolean | null,
   ): Promise<LineageGraph> {
-    const root = (await loadNode(ctx.loaders, id)) as LineageNodeValue | null;
+    const root = await loadNode(ctx.loaders, id);
     if (!root || !isLineageNode(root)) throw new NotFoundError('Lineage node', id, 'id');
-    const found = await ctx.services.lineage.graph(id, direction, maxDepth, first);
-    const nodes = new Map((await loadLineageNodes(ctx.loaders, found.nodes.map((n) => n.id))).map((n) => [n.id, n]));
+    const found = await ctx.services.lineage.graph(id, { direction, maxDepth, first, asOf, includeEnded: includeEnded ?? false });
+    const existed = (n: LineageNodeValue) => !asOf || n.id === id || n.createdAt.getTime() <= asOf.getTime();
+    const loaded = await loadLineageNodes(ctx.loaders, found.nodes.map((n) => n.id));
+    const nodes = new Map(loaded.filter(existed).map((n) => [n.id, n]));
     return {
       root,
       nodes: found.nodes.filter((n) => nodes.has(n.id)).map((n) => ({ node: nodes.get(n.id)!, depth: n.depth })),
-      edges: found.edges.map((e) => ({ from: e.from_id, to: e.to_id, relation: e.relation, role: e.role })),
+      edges: found.edges.filter((e) => nodes.has(e.from) && nodes.has(e.to)).map((e) => ({ ...e, role: e.role as DatasetRole | null })),
       truncated: found.truncated,
     };
   }
-}
-
-const LINEAGE_CLASSES = [Experiment, Run, ModelVersion, DatasetVersion, Deployment];
-
-function isLineageNode(value: object): boolean {
-  return LINEAGE_CLASSES.some((cls) => value instanceof cls);
 }
 
 /** `upstream` / `downstream` (one hop) on every lineage node type, batched through DataLoaders. */
 function oneHopResolver(type: ClassType<{ id: string }>) {
   @Resolver(() => type)
   class OneHopResolver {
-    @FieldResolver(() => [LineageNode], { description: 'Direct inputs (one hop upstream)' })
-    async upstream(@Root() node: { id: string }, @Ctx() ctx: Context): Promise<LineageNodeValue[]> {
-      const edges = await ctx.loaders.get(edgesInto).load(node.id);
-      return loadLineageNodes(ctx.loaders, edges.map((e) => e.fromId));
+    @FieldResolver(() => [LineageNode], { description: `Direct inputs (one hop upstream) that exist now, oldest link first; first ≤ ${MAX_ONE_HOP}` })
+    upstream(@Root() node: { id: string }, @Ctx() ctx: Context,
+      @Arg('first', () => Int, { nullable: true, defaultValue: ONE_HOP_DEFAULT }) first: number | null): Promise<LineageNodeValue[]> {
+      return oneHop(ctx, node.id, 'UP', first);
     }
 
-    @FieldResolver(() => [LineageNode], { description: 'Direct outputs (one hop downstream)' })
-    async downstream(@Root() node: { id: string }, @Ctx() ctx: Context): Promise<LineageNodeValue[]> {
-      const edges = await ctx.loaders.get(edgesOutOf).load(node.id);
-      return loadLineageNodes(ctx.loaders, edges.map((e) => e.toId));
+    @FieldResolver(() => [LineageNode], { description: `Direct outputs (one hop downstream) that exist now, oldest link first; first ≤ ${MAX_ONE_HOP}` })
+    downstream(@Root() node: { id: string }, @Ctx() ctx: Context,
+      @Arg('first', () => Int, { nullable: true, defaultValue: ONE_HOP_DEFAULT }) first: number | null): Promise<LineageNodeValue[]> {
+      return oneHop(ctx, node.id, 'DOWN', first);
     }
   }
   Object.defineProperty(OneHopResolver, 'name', { value: `${type.name}OneHopResolver` });
   return OneHopResolver;
 }
 
-export const ONE_HOP_RESOLVERS = LINEAGE_CLASSES.map((cls) => oneHopResolver(cls as ClassType<{ id: string }>));
+async function oneHop(ctx: Context, id: string, direction: Direction, requested: number | null): Promise<LineageNodeValue[]> {
+  const first = requested ?? ONE_HOP_DEFAULT;
+  if (!Number.isInteger(first) || first < 0 || first > MAX_ONE_HOP) throw new BadInputError('first', `must be between 0 and ${MAX_ONE_HOP}`);
+  if (first === 0) return [];
+  const ids = await ctx.loaders.get(neighbours, { direction, first }).load(id);
+  return loadLineageNodes(ctx.loaders, ids);
+}
+
+export const ONE_HOP_RESOLVERS = LINEAGE_TYPES.map((cls) => oneHopResolver(cls as ClassType<{ id: string }>));
 
 @Resolver(() => ModelVersion)
 export class ReproducibilityResolver {

@@ -1,17 +1,26 @@
 import type { Database } from '../db/database';
 import { BadInputError } from '../common/errors';
-import { LineageEdge } from './lineage-edge.entity';
+import type { LineageRelation } from './lineage-edge.entity';
 import { LineageDirection } from './lineage.types';
-import { walk, type Direction } from './lineage.walk';
+import { edgeTimeFilter, walk, type Direction, type EdgeTime } from './lineage.walk';
 
 export const MAX_LINEAGE_DEPTH = 1000;
 export const MAX_LINEAGE_NODES = 5000;
 
+export interface GraphOptions extends EdgeTime {
+  direction: LineageDirection;
+  maxDepth: number;
+  first: number;
+}
+
+/** One edge of the answer; `until` as known at asOf (an interval that ended later was still open then). */
 export interface EdgeRow {
-  from_id: string;
-  to_id: string;
-  relation: string;
+  from: string;
+  to: string;
+  relation: LineageRelation;
   role: string | null;
+  createdAt: Date;
+  until: Date | null;
 }
 
 export interface LineageIds {
@@ -21,29 +30,40 @@ export interface LineageIds {
   truncated: boolean;
 }
 
+interface RawEdge {
+  from_id: string;
+  to_id: string;
+  relation: LineageRelation;
+  role: string | null;
+  created_at: Date | string;
+  ended_at: Date | string | null;
+}
+
 const creation = (id: string) => id.slice(id.indexOf('_') + 1);
 
 export class LineageService {
   constructor(private readonly db: Database) {}
 
   /** One recursive statement per direction, one for the edges among the nodes found. */
-  async graph(rootId: string, direction: LineageDirection, maxDepth: number, first: number): Promise<LineageIds> {
+  async graph(rootId: string, options: GraphOptions): Promise<LineageIds> {
+    const { direction, maxDepth, first } = options;
     if (!Number.isInteger(maxDepth) || maxDepth < 0 || maxDepth > MAX_LINEAGE_DEPTH) {
       throw new BadInputError('maxDepth', `must be between 0 and ${MAX_LINEAGE_DEPTH}`);
     }
     if (!Number.isInteger(first) || first < 1 || first > MAX_LINEAGE_NODES) {
       throw new BadInputError('first', `must be between 1 and ${MAX_LINEAGE_NODES}`);
     }
+    const time: EdgeTime = { asOf: options.asOf, includeEnded: options.includeEnded };
     const directions: Direction[] = direction === LineageDirection.BOTH ? ['UP', 'DOWN']
       : direction === LineageDirection.UPSTREAM ? ['UP'] : ['DOWN'];
     const limit = first - 1;
     if (maxDepth === 0 || limit === 0) {
-      return { nodes: [{ id: rootId, depth: 0 }], edges: [], truncated: await this.hasAnyEdge(rootId, directions) };
+      return { nodes: [{ id: rootId, depth: 0 }], edges: [], truncated: await this.hasAnyEdge(rootId, directions, time) };
     }
     const shortest = new Map<string, number>();
     let truncated = false;
     for (const d of directions) {
-      const reached = await walk(this.db, [rootId], { direction: d, maxDepth, limit });
+      const reached = await walk(this.db, [rootId], { direction: d, maxDepth, limit, ...time });
       // A walk returns limit + 1 rows when more were reachable, and depth maxDepth + 1 when the bound cut it.
       if (reached.length > limit) truncated = true;
       for (const r of reached) {
@@ -56,23 +76,42 @@ export class LineageService {
       .sort((a, b) => a.depth - b.depth || compare(creation(a.id), creation(b.id)) || compare(a.id, b.id));
     if (ordered.length > limit) truncated = true;
     const nodes = [{ id: rootId, depth: 0 }, ...ordered.slice(0, limit)];
-    return { nodes, edges: await this.edgesAmong(nodes.map((n) => n.id)), truncated };
+    return { nodes, edges: await this.edgesAmong(nodes.map((n) => n.id), time), truncated };
   }
 
   /** Raw rows, not entities: thousands of edges are common and hydration would dominate the request. */
-  private async edgesAmong(ids: string[]): Promise<EdgeRow[]> {
+  private async edgesAmong(ids: string[], time: EdgeTime): Promise<EdgeRow[]> {
     if (ids.length < 2) return [];
     const inSet = new Set(ids);
-    const rows: EdgeRow[] = await this.db.manager.query(
-      `SELECT from_id, to_id, relation, role FROM lineage_edge WHERE from_id IN (${ids.map(() => '?').join(', ')})
-       ORDER BY created_at, from_id, to_id`, ids);
-    return rows.filter((e) => inSet.has(e.to_id));
+    const filter = edgeTimeFilter(this.db, 'e', time);
+    const rows: RawEdge[] = await this.db.manager.query(
+      `SELECT e.from_id, e.to_id, e.relation, e.role, e.created_at, e.ended_at FROM lineage_edge e
+       WHERE e.from_id IN (${ids.map(() => '?').join(', ')})${filter.sql}
+       ORDER BY e.created_at, e.from_id, e.to_id, e.since_revision`, [...ids, ...filter.params]);
+    const asOf = time.asOf?.getTime() ?? Infinity;
+    return rows.filter((e) => inSet.has(e.to_id)).map((e) => {
+      const ended = e.ended_at == null ? null : rawDate(e.ended_at);
+      return {
+        from: e.from_id, to: e.to_id, relation: e.relation, role: e.role, createdAt: rawDate(e.created_at),
+        until: ended && ended.getTime() <= asOf ? ended : null,
+      };
+    });
   }
 
-  private async hasAnyEdge(rootId: string, directions: Direction[]): Promise<boolean> {
-    const where = directions.map((d) => (d === 'DOWN' ? { fromId: rootId } : { toId: rootId }));
-    return (await this.db.manager.count(LineageEdge, { where })) > 0;
+  private async hasAnyEdge(rootId: string, directions: Direction[], time: EdgeTime): Promise<boolean> {
+    const filter = edgeTimeFilter(this.db, 'e', time);
+    const ends = directions.map((d) => (d === 'DOWN' ? 'e.from_id = ?' : 'e.to_id = ?'));
+    const rows: unknown[] = await this.db.manager.query(
+      `SELECT 1 AS found FROM lineage_edge e WHERE (${ends.join(' OR ')})${filter.sql} LIMIT 1`,
+      [...directions.map(() => rootId), ...filter.params]);
+    return rows.length > 0;
   }
+}
+
+/** A DATETIME read by a raw query: a Date from mysql2 (timezone Z), UTC text from SQLite. */
+export function rawDate(value: Date | string): Date {
+  if (value instanceof Date) return value;
+  return new Date(/^\d{4}-\d\d-\d\d \d/.test(value) ? `${value.replace(' ', 'T')}Z` : value);
 }
 
 function compare(a: string, b: string): number {

@@ -1,9 +1,11 @@
 import { createUnionType, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { DatasetVersion } from '../dataset/dataset.entity';
+import { Dataset, DatasetVersion } from '../dataset/dataset.entity';
 import { Deployment } from '../deployment/deployment.entity';
 import { Experiment } from '../experiment/experiment.entity';
-import { ModelVersion } from '../model-version/model-version.entity';
+import { Model } from '../model/model.entity';
+import { DatasetRole, ModelVersion } from '../model-version/model-version.entity';
 import { Run } from '../run/run.entity';
+import { LineageRelation } from './lineage-edge.entity';
 
 export enum LineageDirection {
   UPSTREAM = 'UPSTREAM',
@@ -13,22 +15,41 @@ export enum LineageDirection {
 registerEnumType(LineageDirection, {
   name: 'LineageDirection',
   valuesConfig: {
-    UPSTREAM: { description: 'What went into the root: data, runs, parents' },
+    UPSTREAM: { description: 'What went into the root: data, runs, parents, containers' },
     DOWNSTREAM: { description: 'What came out of the root: runs, versions, derived data, deployments' },
     BOTH: { description: 'Ancestors and descendants (two directed walks, not an undirected flood)' },
   },
 });
 
-const LINEAGE_TYPES = [Experiment, Run, ModelVersion, DatasetVersion, Deployment] as const;
+registerEnumType(LineageRelation, {
+  name: 'LineageRelation',
+  description: 'How one lineage node feeds another (edges point from input to output)',
+  valuesConfig: {
+    CONTAINS: { description: 'Experiment → Run, Model → ModelVersion, Dataset → DatasetVersion' },
+    CONSUMED: { description: 'DatasetVersion → Run (a run input)' },
+    PRODUCED: { description: 'Run → ModelVersion' },
+    TRAINED_ON: { description: 'DatasetVersion → ModelVersion, with the dataset role' },
+    PARENT_OF: { description: 'ModelVersion → ModelVersion (parent → child)' },
+    DERIVED: { description: 'DatasetVersion → DatasetVersion (source → derived)' },
+    SERVED: { description: 'ModelVersion → Deployment: one edge per serving interval' },
+  },
+});
+
+/** Every type the lineage graph links, in the union's order. */
+export const LINEAGE_TYPES = [Experiment, Run, Model, ModelVersion, Dataset, DatasetVersion, Deployment] as const;
 
 export const LineageNode = createUnionType({
   name: 'LineageNode',
-  description: 'Anything lineage links: experiments, runs, model versions, dataset versions, deployments',
+  description: 'Anything lineage links: experiments, runs, models and their versions, datasets and their versions, deployments',
   types: () => LINEAGE_TYPES,
   resolveType: (value) => LINEAGE_TYPES.find((type) => value instanceof type)?.name,
 });
 
-export type LineageNodeValue = Experiment | Run | ModelVersion | DatasetVersion | Deployment;
+export type LineageNodeValue = InstanceType<(typeof LINEAGE_TYPES)[number]>;
+
+export function isLineageNode(value: object): value is LineageNodeValue {
+  return LINEAGE_TYPES.some((cls) => value instanceof cls);
+}
 
 @ObjectType()
 export class LineageEntry {
@@ -39,19 +60,25 @@ export class LineageEntry {
   depth: number;
 }
 
-@ObjectType('LineageEdge')
-export class LineageLink {
+@ObjectType({ description: 'A link between two returned nodes, from input to output' })
+export class LineageEdge {
   @Field(() => ID)
   from: string;
 
   @Field(() => ID)
   to: string;
 
-  @Field({ description: 'contains, consumed, produced, trained_on, parent_of, derived or served' })
-  relation: string;
+  @Field(() => LineageRelation)
+  relation: LineageRelation;
 
-  @Field(() => String, { nullable: true, description: 'For trained_on: the dataset role (TRAINING, VALIDATION, …)' })
-  role: string | null;
+  @Field(() => DatasetRole, { nullable: true, description: 'TRAINED_ON: the role the data played' })
+  role: DatasetRole | null;
+
+  @Field(() => Date, { description: 'When the link was recorded; SERVED: when the version entered the traffic' })
+  createdAt: Date;
+
+  @Field(() => Date, { nullable: true, description: 'SERVED: when the version left the traffic (as known at asOf); null while serving' })
+  until: Date | null;
 }
 
 @ObjectType()
@@ -62,8 +89,8 @@ export class LineageGraph {
   @Field(() => [LineageEntry], { description: 'The root first, then by depth, then by creation time' })
   nodes: LineageEntry[];
 
-  @Field(() => [LineageLink], { description: 'Edges between returned nodes, pointing from input to output' })
-  edges: LineageLink[];
+  @Field(() => [LineageEdge], { description: 'Edges between returned nodes, pointing from input to output, oldest first' })
+  edges: LineageEdge[];
 
   @Field({ description: 'True when maxDepth or first left reachable nodes out' })
   truncated: boolean;

@@ -57,10 +57,11 @@ export class ModelVersionService {
       await em.insert(ModelVersionDataset, datasets.map((d) => ({ modelVersionId: id, datasetVersionId: d.datasetVersionId, role: d.role })));
     }
     await addEdges(em, [
+      { from: model.id, to: id, relation: LineageRelation.CONTAINS },
       ...(run ? [{ from: run.id, to: id, relation: LineageRelation.PRODUCED }] : []),
       ...(version.parentId ? [{ from: version.parentId, to: id, relation: LineageRelation.PARENT_OF }] : []),
       ...datasets.map((d) => ({ from: d.datasetVersionId, to: id, relation: LineageRelation.TRAINED_ON, role: d.role })),
-    ]);
+    ], at);
     await insertMetrics(em, id, input.metrics);
     await insertTags(em, id, input.tags);
     return version;

@@ -47,7 +47,7 @@ export class RunService {
         await addEdges(em, [
           { from: input.experimentId, to: id, relation: LineageRelation.CONTAINS },
           ...inputIds.map((from) => ({ from, to: id, relation: LineageRelation.CONSUMED })),
-        ]);
+        ], at);
         await insertTags(em, id, input.tags);
         return run;
       },

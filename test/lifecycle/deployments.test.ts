@@ -58,7 +58,7 @@ describe('deployments: revisions, canaries, rollback, time travel', () => {
 
     const lineage = await t.ok('query($d: ID!) { lineage(id: $d, direction: UPSTREAM, maxDepth: 1) { edges { from relation } } }', { d: d.id });
     expect(lineage.lineage.edges.map((e: { from: string; relation: string }) => [e.from, e.relation]).sort())
-      .toEqual([[v1.id, 'served'], [v2.id, 'served']].sort());
+      .toEqual([[v1.id, 'SERVED'], [v2.id, 'SERVED']].sort());
   });
 
   it('validates splits: integers summing to 100, distinct versions of the deployment\'s model', async () => {

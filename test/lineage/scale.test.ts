@@ -1,6 +1,6 @@
 import { DatasetVersion } from '../../src/dataset/dataset.entity';
 import { newId } from '../../src/common/ids';
-import { LineageEdge, LineageRelation } from '../../src/lineage/lineage-edge.entity';
+import { LineageEdgeRow, LineageRelation } from '../../src/lineage/lineage-edge.entity';
 import { ModelVersion, Stage } from '../../src/model-version/model-version.entity';
 import { TestApp } from '../support/app';
 import { DIGEST, seed } from '../support/seed';
@@ -34,7 +34,7 @@ describe('lineage at depth and width', () => {
     }));
     versions.forEach((v, i) => Object.assign(v, { parentId: i ? versions[i - 1].id : null }));
     await insertChunks(t, ModelVersion, versions);
-    await insertChunks(t, LineageEdge, versions.slice(1).map((v, i) => ({ fromId: versions[i].id, toId: v.id, relation: LineageRelation.PARENT_OF, createdAt: at })));
+    await insertChunks(t, LineageEdgeRow, versions.slice(1).map((v, i) => ({ fromId: versions[i].id, toId: v.id, relation: LineageRelation.PARENT_OF, sinceRevision: 0, createdAt: at })));
     chain.push(...versions.map((v) => v.id));
 
     // A wide DAG of dataset versions with diamonds: 1 → 60 → 60×60 (each also derived from its neighbour's parent).
@@ -48,8 +48,8 @@ describe('lineage at depth and width', () => {
       ...layer1.map((l) => ({ fromId: root.id, toId: l.id })),
       ...layer2.map((l, i) => ({ fromId: layer1[Math.floor(i / 60)].id, toId: l.id })),
       ...layer2.map((l, i) => ({ fromId: layer1[(Math.floor(i / 60) + 1) % 60].id, toId: l.id })),
-    ].map((e) => ({ ...e, relation: LineageRelation.DERIVED, createdAt: at }));
-    await insertChunks(t, LineageEdge, edges);
+    ].map((e) => ({ ...e, relation: LineageRelation.DERIVED, sinceRevision: 0, createdAt: at }));
+    await insertChunks(t, LineageEdgeRow, edges);
     dagRoot = root.id;
     dagSize = 1 + layer1.length + layer2.length;
   });
@@ -90,7 +90,7 @@ describe('lineage at depth and width', () => {
   });
 
   it('terminates on a cycle inserted directly, with shortest depths', async () => {
-    await t.app.db.manager.insert(LineageEdge, { fromId: chain[5], toId: chain[0], relation: LineageRelation.PARENT_OF, createdAt: new Date() });
+    await t.app.db.manager.insert(LineageEdgeRow, { fromId: chain[5], toId: chain[0], relation: LineageRelation.PARENT_OF, sinceRevision: 0, createdAt: new Date() });
     const g = (await t.ok(Q, { id: chain[0], direction: 'DOWNSTREAM', maxDepth: 1000, first: 5000 })).lineage;
     expect(g.nodes).toHaveLength(1001);
     expect(g.nodes.find((n: { node: { id: string } }) => n.node.id === chain[5]).depth).toBe(5);

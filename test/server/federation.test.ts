@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Kind, parse, print, type ConstDirectiveNode, type DocumentNode, type ObjectTypeDefinitionNode } from 'graphql';
+import { buildSubgraph } from '@apollo/federation-internals';
 import { buildRegistrySchema, printRegistrySchema } from '../../src/schema';
 import { TestApp } from '../support/app';
 import { seed } from '../support/seed';
@@ -73,6 +74,15 @@ describe('federation', () => {
       expect(type).toBeDefined();
       expect(keyFields(type!)).toEqual(['id']);
       expect(sdl).toMatch(new RegExp(`type ${name}\\b[^{]*@key\\(fields: "id"\\)`));
+    });
+
+    it('marks the value types other subgraphs define too (PageInfo, Tag, Metric) @shareable, and is a valid federation 2 subgraph', () => {
+      for (const name of ['PageInfo', 'Tag', 'Metric']) {
+        const type = objectTypes(doc).find((d) => d.name.value === name);
+        expect([name, type?.directives?.map((d) => d.name.value)]).toEqual([name, ['shareable']]);
+      }
+      // The subgraph validation composition runs first: directive definitions, @key fields, @shareable use.
+      expect(() => buildSubgraph('registry', 'http://registry/graphql', sdl).validate()).not.toThrow();
     });
 
     it('makes every Node type an entity and every entity a Node', () => {
