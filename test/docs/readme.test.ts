@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { TestApp } from '../support/app';
 
@@ -141,3 +141,25 @@ describe('README examples', () => {
 function operationOf(block: string): OperationDefinitionNode {
   return parse(block).definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
 }
+
+describe('the repository documents itself', () => {
+  const root = resolve(__dirname, '../..');
+  const files = (dir: string): string[] => readdirSync(resolve(root, dir), { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.(ts|md|graphql)$/.test(f) && !f.includes('generated')).map((f) => `${dir}/${f}`);
+
+  it('README and docs/api.md link only to files that exist in the repository', () => {
+    for (const doc of ['README.md', 'docs/api.md']) {
+      const text = readFileSync(resolve(root, doc), 'utf8');
+      const links = [...text.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)].map((m) => m[1]).filter((l) => !/^https?:/.test(l));
+      expect({ doc, missing: links.filter((l) => !existsSync(resolve(dirname(resolve(root, doc)), l))) }).toEqual({ doc, missing: [] });
+    }
+    expect(readFileSync(resolve(root, 'README.md'), 'utf8')).toContain('](docs/api.md)');
+  });
+
+  it('code and tests cite docs/api.md, never a contract outside the repository', () => {
+    // Built from parts so that this file does not name what it looks for.
+    const cited = new RegExp(`(^|[^/\\w])(${['API', 'DESIGN', 'STACK-NOTES'].join('|')})[.]md`);
+    const outside = ['src', 'test', 'client', 'bench'].flatMap(files).filter((f) => cited.test(readFileSync(resolve(root, f), 'utf8')));
+    expect(outside).toEqual([]);
+  });
+});
