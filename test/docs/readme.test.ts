@@ -128,6 +128,17 @@ describe('README examples', () => {
     expect(Object.keys(known).sort()).toEqual(['canaryId', 'datasetVersionId', 'deploymentId', 'experimentId', 'modelId', 'promotedAt', 'runId', 'versionId']);
   });
 
+  it('sending the Register example again returns its version; the same key with another artifact is CONFLICT', async () => {
+    const register = blocks.find((b) => operationOf(b).name?.value === 'Register')!;
+    const d = await t.ok('{ model(name: "churn-classifier") { version(label: "1.0.0") { id run { id } datasets { datasetVersion { id } } } } }');
+    const v = d.model.version;
+    const variables = { runId: v.run.id, datasetVersionId: v.datasets[0].datasetVersion.id };
+    expect((await t.ok(register, variables)).createModelVersion).toMatchObject({ id: v.id, version: '1.0.0' });
+    const changed = await t.fails(register.replace('model.xgb', 'model-2.xgb'), variables);
+    expect(changed).toMatchObject({ code: 'CONFLICT', field: 'input.idempotencyKey' });
+    expect(changed.errors[0].extensions?.reason).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
   it('the History example\'s asOf is inclusive: a millisecond before the promotion, nothing was in PRODUCTION', async () => {
     const d = await t.ok('{ model(name: "churn-classifier") { id stageHistory { nodes { toStage at } } } }');
     const promoted = d.model.stageHistory.nodes.find((h: Data) => h.toStage === 'PRODUCTION').at as string;
