@@ -1,4 +1,5 @@
 import { IDEMPOTENCY_RETENTION_MS, IdempotencyKey, PRUNE_BATCH, pruneIdempotencyKeys } from '../../src/common/idempotency';
+import { canonicalJson, fingerprintOf } from '../../src/common/fingerprint';
 import { IdempotencyFingerprint1764700000000 } from '../../src/db/migrations/1764700000000-idempotency-fingerprint';
 import { TestApp } from '../support/app';
 import { DIGEST, seed } from '../support/seed';
@@ -224,6 +225,16 @@ describe('idempotency keys on every create mutation', () => {
 });
 
 describe('idempotency fingerprints', () => {
+  it('is the SHA-256 of the canonical input: sorted keys, key excluded, input nulls and [] dropped, JSON nulls and dates kept', () => {
+    class Input { [k: string]: unknown }
+    const input = Object.assign(new Input(), { z: 1, idempotencyKey: 'k', a: null, tags: [], at: new Date(0), json: { y: null, b: [2, 1] } });
+    expect(canonicalJson(input, ['idempotencyKey'])).toBe('{"at":"1970-01-01T00:00:00.000Z","json":{"b":[2,1],"y":null},"z":1}');
+    expect(fingerprintOf(input)).toMatch(/^[0-9a-f]{64}$/);
+    expect(fingerprintOf(Object.assign(new Input(), { json: { b: [2, 1], y: null }, z: 1, at: new Date(0), idempotencyKey: 'other' })))
+      .toBe(fingerprintOf(input));
+    expect(fingerprintOf(Object.assign(new Input(), { z: 1, at: new Date(0), json: { b: [1, 2], y: null } }))).not.toBe(fingerprintOf(input));
+  });
+
   let t: TestApp;
   let modelA: string;
   let modelB: string;
