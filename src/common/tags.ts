@@ -1,5 +1,5 @@
 import { Field, InputType, ObjectType } from 'type-graphql';
-import { Column, Entity, In, Index, PrimaryColumn, type EntityManager } from 'typeorm';
+import { Column, Entity, In, PrimaryColumn, type EntityManager } from 'typeorm';
 import { defineLoader, groupLoader } from './loaders';
 import { ValidateNested } from 'class-validator';
 import { LIMITS, MaxChars, MaxItems, UniqueBy } from './validation';
@@ -7,7 +7,6 @@ import { LIMITS, MaxChars, MaxItems, UniqueBy } from './validation';
 /** A key/value label on any entity; keys are unique per entity. */
 @ObjectType()
 @Entity('tag')
-@Index('IDX_tag_key', ['key'])
 export class Tag {
   @PrimaryColumn({ name: 'entity_id', type: 'varchar', length: 40 })
   entityId: string;

@@ -1,5 +1,8 @@
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Column, Entity, ForeignKey, Index, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { CASCADE, EnumCheck, RESTRICT } from '../db/constraints';
+import { ModelVersion } from '../model-version/model-version.entity';
+import { Deployment } from './deployment.entity';
 import { DateColumn } from '../common/base.entity';
 import { ConnectionType } from '../common/pagination';
 import { LIMITS } from '../common/validation';
@@ -16,11 +19,13 @@ registerEnumType(RevisionKind, { name: 'DeploymentRevisionKind' });
 @Entity('deployment_revision')
 @Unique('UQ_deployment_revision', ['deploymentId', 'revision'])
 @Index('IDX_deployment_revision_at', ['deploymentId', 'at'])
+@EnumCheck('deployment_revision', 'kind', RevisionKind)
 export class DeploymentRevision {
   /** A database sequence: the order of revisions across all deployments. */
   @PrimaryGeneratedColumn({ name: 'seq', type: 'integer' })
   id: number;
 
+  @ForeignKey(() => Deployment, RESTRICT)
   @Column({ name: 'deployment_id', type: 'varchar', length: 40 })
   deploymentId: string;
 
@@ -52,6 +57,7 @@ export class DeploymentRevision {
 /** The traffic rows of one revision. */
 @Entity('deployment_traffic')
 @Index('IDX_deployment_traffic_version', ['versionId'])
+@ForeignKey(() => DeploymentRevision, ['deploymentId', 'revision'], ['deploymentId', 'revision'], CASCADE)
 export class TrafficRow {
   @PrimaryColumn({ name: 'deployment_id', type: 'varchar', length: 40 })
   deploymentId: string;
@@ -59,6 +65,7 @@ export class TrafficRow {
   @PrimaryColumn({ type: 'integer' })
   revision: number;
 
+  @ForeignKey(() => ModelVersion, RESTRICT)
   @PrimaryColumn({ name: 'version_id', type: 'varchar', length: 40 })
   versionId: string;
 

@@ -1,6 +1,7 @@
 import { Directive, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, Index, JoinColumn, ManyToOne, Unique, type Relation } from 'typeorm';
 import { BaseRecord, Node } from '../common/base.entity';
+import { EnumCheck } from '../db/constraints';
 import { LIMITS } from '../common/validation';
 import { Model } from '../model/model.entity';
 import { ModelVersion } from '../model-version/model-version.entity';
@@ -17,6 +18,7 @@ registerEnumType(DeploymentStatus, { name: 'DeploymentStatus' });
 @Entity('deployment')
 @Unique('UQ_deployment_name', ['name'])
 @Index('IDX_deployment_model', ['modelId'])
+@EnumCheck('deployment', 'status', DeploymentStatus)
 export class Deployment extends BaseRecord {
   @Field()
   @Column({ type: 'varchar', length: LIMITS.name })

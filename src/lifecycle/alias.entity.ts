@@ -1,5 +1,8 @@
 import { Field, Int, ObjectType } from 'type-graphql';
-import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, ForeignKey, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { RESTRICT } from '../db/constraints';
+import { Model } from '../model/model.entity';
+import { ModelVersion } from '../model-version/model-version.entity';
 import { DateColumn } from '../common/base.entity';
 import { LIMITS } from '../common/validation';
 import { ConnectionType } from '../common/pagination';
@@ -10,12 +13,14 @@ export const ALIAS_MAX = 100;
 @Entity('model_alias')
 @Index('IDX_model_alias_version', ['versionId'])
 export class ModelAliasRow {
+  @ForeignKey(() => Model, RESTRICT)
   @PrimaryColumn({ name: 'model_id', type: 'varchar', length: 40 })
   modelId: string;
 
   @PrimaryColumn({ type: 'varchar', length: ALIAS_MAX })
   name: string;
 
+  @ForeignKey(() => ModelVersion, RESTRICT)
   @Column({ name: 'version_id', type: 'varchar', length: 40 })
   versionId: string;
 
@@ -32,6 +37,7 @@ export class AliasEvent {
   @PrimaryGeneratedColumn({ name: 'seq', type: 'integer' })
   id: number;
 
+  @ForeignKey(() => Model, RESTRICT)
   @Column({ name: 'model_id', type: 'varchar', length: 40 })
   modelId: string;
 
@@ -39,9 +45,11 @@ export class AliasEvent {
   @Column({ type: 'varchar', length: ALIAS_MAX })
   alias: string;
 
+  @ForeignKey(() => ModelVersion, RESTRICT)
   @Column({ name: 'version_id', type: 'varchar', length: 40, nullable: true })
   versionId: string | null;
 
+  @ForeignKey(() => ModelVersion, RESTRICT)
   @Column({ name: 'previous_version_id', type: 'varchar', length: 40, nullable: true })
   previousVersionId: string | null;
 

@@ -1,5 +1,7 @@
 import { Field, Int, ObjectType } from 'type-graphql';
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, ForeignKey, PrimaryColumn } from 'typeorm';
+import { RESTRICT } from '../db/constraints';
+import { Model } from '../model/model.entity';
 import { DateColumn } from '../common/base.entity';
 import { LIMITS } from '../common/validation';
 
@@ -7,6 +9,7 @@ import { LIMITS } from '../common/validation';
 @ObjectType({ description: 'Approvals a model requires before PRODUCTION or a protected alias changes' })
 @Entity('model_policy')
 export class ModelPolicy {
+  @ForeignKey(() => Model, RESTRICT)
   @PrimaryColumn({ name: 'model_id', type: 'varchar', length: 40 })
   modelId: string;
 

@@ -1,9 +1,12 @@
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { EnumCheck, RESTRICT } from '../db/constraints';
+import { Model } from '../model/model.entity';
+import { TransitionRequest } from './transition-request.entity';
 import { DateColumn } from '../common/base.entity';
 import { ConnectionType } from '../common/pagination';
 import { LIMITS } from '../common/validation';
-import { Stage } from '../model-version/model-version.entity';
+import { ModelVersion, Stage } from '../model-version/model-version.entity';
 
 export enum TransitionKind {
   CREATED = 'CREATED',
@@ -26,14 +29,19 @@ registerEnumType(TransitionKind, {
 @Entity('stage_transition')
 @Index('IDX_stage_transition_model', ['modelId', 'id'])
 @Index('IDX_stage_transition_version', ['versionId', 'id'])
+@EnumCheck('stage_transition', 'from_stage', Stage)
+@EnumCheck('stage_transition', 'to_stage', Stage)
+@EnumCheck('stage_transition', 'kind', TransitionKind)
 export class StageTransition {
   @Field(() => Int, { name: 'sequence', description: 'Global order of history rows' })
   @PrimaryGeneratedColumn({ name: 'seq', type: 'integer' })
   id: number;
 
+  @ForeignKey(() => Model, RESTRICT)
   @Column({ name: 'model_id', type: 'varchar', length: 40 })
   modelId: string;
 
+  @ForeignKey(() => ModelVersion, RESTRICT)
   @Column({ name: 'version_id', type: 'varchar', length: 40 })
   versionId: string;
 
@@ -57,6 +65,7 @@ export class StageTransition {
   @Column({ type: 'text', nullable: true })
   comment: string | null;
 
+  @ForeignKey(() => TransitionRequest, RESTRICT)
   @Column({ name: 'request_id', type: 'varchar', length: 40, nullable: true })
   requestId: string | null;
 

@@ -1,9 +1,11 @@
 import { Directive, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
+import { CASCADE, EnumCheck, RESTRICT } from '../db/constraints';
+import { Model } from '../model/model.entity';
 import { BaseRecord, DateColumn, Node } from '../common/base.entity';
 import { ConnectionType } from '../common/pagination';
 import { LIMITS } from '../common/validation';
-import { Stage } from '../model-version/model-version.entity';
+import { ModelVersion, Stage } from '../model-version/model-version.entity';
 import { ALIAS_MAX } from './alias.entity';
 
 export enum RequestStatus {
@@ -24,10 +26,16 @@ registerEnumType(Decision, { name: 'ReviewDecision' });
 @Directive('@key(fields: "id")')
 @Entity('transition_request')
 @Index('IDX_transition_request_model', ['modelId', 'status', 'id'])
+@Index('IDX_transition_request_version', ['versionId', 'status'])
+@Index('IDX_transition_request_status', ['status', 'id'])
+@EnumCheck('transition_request', 'stage', Stage)
+@EnumCheck('transition_request', 'status', RequestStatus)
 export class TransitionRequest extends BaseRecord {
+  @ForeignKey(() => Model, RESTRICT)
   @Column({ name: 'model_id', type: 'varchar', length: 40 })
   modelId: string;
 
+  @ForeignKey(() => ModelVersion, RESTRICT)
   @Column({ name: 'version_id', type: 'varchar', length: 40 })
   versionId: string;
 
@@ -62,7 +70,9 @@ export class TransitionRequest extends BaseRecord {
 
 @ObjectType({ description: 'One principal\'s approval or rejection of a request' })
 @Entity('transition_review')
+@EnumCheck('transition_review', 'decision', Decision)
 export class TransitionReview {
+  @ForeignKey(() => TransitionRequest, CASCADE)
   @PrimaryColumn({ name: 'request_id', type: 'varchar', length: 40 })
   requestId: string;
 

@@ -1,6 +1,7 @@
 import { Directive, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique, type Relation } from 'typeorm';
 import { BaseRecord, Node } from '../common/base.entity';
+import { EnumCheck } from '../db/constraints';
 import { JSONScalar, type JsonValue } from '../common/scalars';
 import { LIMITS } from '../common/validation';
 import { ConnectionType } from '../common/pagination';
@@ -33,6 +34,7 @@ registerEnumType(DatasetRole, { name: 'DatasetRole' });
 @Index('IDX_model_version_run', ['runId'])
 @Index('IDX_model_version_parent', ['parentId'])
 @Index('IDX_model_version_stage', ['modelId', 'stage'])
+@EnumCheck('model_version', 'stage', Stage)
 export class ModelVersion extends BaseRecord {
   @Column({ name: 'model_id', type: 'varchar', length: 40 })
   modelId: string;
@@ -107,6 +109,7 @@ export class ModelVersion extends BaseRecord {
 /** model version ← dataset version it was trained / validated / tested on. */
 @Entity('model_version_dataset')
 @Index('IDX_model_version_dataset_dsv', ['datasetVersionId'])
+@EnumCheck('model_version_dataset', 'role', DatasetRole)
 export class ModelVersionDataset {
   @PrimaryColumn({ name: 'model_version_id', type: 'varchar', length: 40 })
   modelVersionId: string;

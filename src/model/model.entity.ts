@@ -1,5 +1,6 @@
 import { Directive, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { Column, Entity, Index, Unique } from 'typeorm';
+import { Column, Entity, Unique } from 'typeorm';
+import { EnumCheck } from '../db/constraints';
 import { BaseRecord, Node } from '../common/base.entity';
 import { LIMITS } from '../common/validation';
 import { ConnectionType } from '../common/pagination';
@@ -22,7 +23,7 @@ registerEnumType(VersioningScheme, {
 @Directive('@key(fields: "id")')
 @Entity('model')
 @Unique('UQ_model_name', ['name'])
-@Index('IDX_model_created', ['createdAt'])
+@EnumCheck('model', 'versioning_scheme', VersioningScheme)
 export class Model extends BaseRecord {
   @Field()
   @Column({ type: 'varchar', length: LIMITS.name })

@@ -1,6 +1,7 @@
 import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
 import { BaseRecord, DateColumn, Node } from '../common/base.entity';
+import { EnumCheck } from '../db/constraints';
 import { JSONScalar, type JsonValue } from '../common/scalars';
 import { LIMITS } from '../common/validation';
 import { ConnectionType } from '../common/pagination';
@@ -19,6 +20,7 @@ registerEnumType(RunStatus, { name: 'RunStatus' });
 @Directive('@key(fields: "id")')
 @Entity('run')
 @Index('IDX_run_experiment', ['experimentId', 'id'])
+@EnumCheck('run', 'status', RunStatus)
 export class Run extends BaseRecord {
   @Column({ name: 'experiment_id', type: 'varchar', length: 40 })
   experimentId: string;
