@@ -6,7 +6,7 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 export type CreateDatasetInput = {
   description?: string | null | undefined;
-  /** Repeating a call with the same key returns the first call's object */
+  /** Per caller and mutation, kept at least 24 h: the same key with the same input returns the first call's object; with a different input it is CONFLICT (reason IDEMPOTENCY_KEY_REUSED) */
   idempotencyKey?: string | null | undefined;
   name: string;
   tags?: Array<TagInput> | null | undefined;
@@ -21,7 +21,7 @@ export type CreateDatasetVersionInput = {
   description?: string | null | undefined;
   /** algorithm:hex — sha256:…64 hex, sha512:, sha1:, md5: */
   digest: string;
-  /** Repeating a call with the same key returns the first call's object */
+  /** Per caller and mutation, kept at least 24 h: the same key with the same input returns the first call's object; with a different input it is CONFLICT (reason IDEMPOTENCY_KEY_REUSED) */
   idempotencyKey?: string | null | undefined;
   rowCount?: number | null | undefined;
   schema?: unknown;
@@ -36,7 +36,7 @@ export type CreateDeploymentInput = {
   endpointUrl?: string | null | undefined;
   /** e.g. production, staging, eu-west */
   environment: string;
-  /** Repeating a call with the same key returns the first call's object */
+  /** Per caller and mutation, kept at least 24 h: the same key with the same input returns the first call's object; with a different input it is CONFLICT (reason IDEMPOTENCY_KEY_REUSED) */
   idempotencyKey?: string | null | undefined;
   modelId: string;
   name: string;
@@ -45,7 +45,7 @@ export type CreateDeploymentInput = {
 
 export type CreateExperimentInput = {
   description?: string | null | undefined;
-  /** Repeating a call with the same key returns the first call's object */
+  /** Per caller and mutation, kept at least 24 h: the same key with the same input returns the first call's object; with a different input it is CONFLICT (reason IDEMPOTENCY_KEY_REUSED) */
   idempotencyKey?: string | null | undefined;
   name: string;
   tags?: Array<TagInput> | null | undefined;
@@ -63,7 +63,7 @@ export type CreateModelVersionInput = {
   gitCommit?: string | null | undefined;
   gitRepo?: string | null | undefined;
   hyperparameters?: unknown;
-  /** Repeating a call with the same key returns the first call's object */
+  /** Per caller and mutation, kept at least 24 h: the same key with the same input returns the first call's object; with a different input it is CONFLICT (reason IDEMPOTENCY_KEY_REUSED) */
   idempotencyKey?: string | null | undefined;
   /** Metrics at registration (immutable) */
   metrics?: Array<MetricInput> | null | undefined;
@@ -122,7 +122,7 @@ export type ModelVersionFilter = {
 
 export type RegisterModelInput = {
   description?: string | null | undefined;
-  /** Repeating a call with the same key returns the first call's object */
+  /** Per caller and mutation, kept at least 24 h: the same key with the same input returns the first call's object; with a different input it is CONFLICT (reason IDEMPOTENCY_KEY_REUSED) */
   idempotencyKey?: string | null | undefined;
   name: string;
   tags?: Array<TagInput> | null | undefined;
@@ -145,7 +145,7 @@ export type StartRunInput = {
   experimentId: string;
   gitCommit?: string | null | undefined;
   gitRepo?: string | null | undefined;
-  /** Repeating a call with the same key returns the first call's object */
+  /** Per caller and mutation, kept at least 24 h: the same key with the same input returns the first call's object; with a different input it is CONFLICT (reason IDEMPOTENCY_KEY_REUSED) */
   idempotencyKey?: string | null | undefined;
   /** Dataset versions the run reads */
   inputDatasetVersionIds?: Array<string> | null | undefined;

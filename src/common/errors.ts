@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 
-/** The stable error codes of the client contract (API.md "Errors"). */
+/** The stable error codes of the client contract (docs/api.md "Errors"). */
 export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   NOT_FOUND: 'NOT_FOUND',

@@ -9,7 +9,8 @@ export abstract class CreateInput {
   @TagList()
   tags?: TagInput[] | null;
 
-  @Field(() => String, { nullable: true, description: 'Repeating a call with the same key returns the first call\'s object' })
+  @Field(() => String, { nullable: true, description:
+    'Per caller and mutation, kept at least 24 h: the same key with the same input returns the first call\'s object; with a different input it is CONFLICT (reason IDEMPOTENCY_KEY_REUSED)' })
   idempotencyKey?: string | null;
 }
 

@@ -2,7 +2,7 @@ import { registerDecorator, validate, type ValidationError, type ValidationOptio
 import { getNamedType, type GraphQLResolveInfo } from 'graphql';
 import { BadInputError } from './errors';
 
-/** Input limits of the client contract (API.md "Conventions"). */
+/** Input limits of the client contract (docs/api.md "Input limits"). */
 export const LIMITS = {
   name: 200,
   uri: 2048,

@@ -37,7 +37,7 @@ export class DatasetResolver {
 
   @Mutation(() => Dataset)
   createDataset(@Ctx() ctx: Context, @Arg('input', () => CreateDatasetInput) input: CreateDatasetInput): Promise<Dataset> {
-    return ctx.services.datasets.create(input);
+    return ctx.services.datasets.create(input, ctx.actor);
   }
 
   @Mutation(() => DatasetVersion)

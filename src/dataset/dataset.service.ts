@@ -14,10 +14,11 @@ import type { CreateDatasetInput, CreateDatasetVersionInput, DatasetFilter } fro
 export class DatasetService {
   constructor(private readonly db: Database) {}
 
-  create(input: CreateDatasetInput): Promise<Dataset> {
+  create(input: CreateDatasetInput, actor: string): Promise<Dataset> {
     return createOnce(this.db, {
-      scope: 'createDataset',
-      key: input.idempotencyKey,
+      mutation: 'createDataset',
+      actor,
+      input,
       id: newId('Dataset'),
       find: (id) => this.db.manager.findOneBy(Dataset, { id }),
       onConflict: () => new ConflictError(`A dataset named ${JSON.stringify(input.name)} already exists`, 'input.name'),
@@ -34,8 +35,9 @@ export class DatasetService {
   /** Numbering is decided under the dataset's row lock: sequences are gap-free under concurrency. */
   createVersion(input: CreateDatasetVersionInput, actor: string): Promise<DatasetVersion> {
     return createOnce(this.db, {
-      scope: 'createDatasetVersion',
-      key: input.idempotencyKey,
+      mutation: 'createDatasetVersion',
+      actor,
+      input,
       id: newId('DatasetVersion'),
       find: (id) => this.db.manager.findOneBy(DatasetVersion, { id }),
       onConflict: () => new ConflictError(`Version ${JSON.stringify(input.version)} of this dataset already exists`, 'input.version'),

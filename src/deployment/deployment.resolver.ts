@@ -37,7 +37,7 @@ export class DeploymentResolver {
 
   @Mutation(() => Deployment)
   createDeployment(@Ctx() ctx: Context, @Arg('input', () => CreateDeploymentInput) input: CreateDeploymentInput): Promise<Deployment> {
-    return ctx.services.deployments.create(input);
+    return ctx.services.deployments.create(input, ctx.actor);
   }
 
   @FieldResolver(() => Model)

@@ -15,10 +15,11 @@ export class DeploymentService {
   constructor(private readonly db: Database) {}
 
   /** A new deployment serves nothing yet: revision 0, no traffic. */
-  create(input: CreateDeploymentInput): Promise<Deployment> {
+  create(input: CreateDeploymentInput, actor: string): Promise<Deployment> {
     return createOnce(this.db, {
-      scope: 'createDeployment',
-      key: input.idempotencyKey,
+      mutation: 'createDeployment',
+      actor,
+      input,
       id: newId('Deployment'),
       find: (id) => this.db.manager.findOneBy(Deployment, { id }),
       onConflict: () => new ConflictError(`A deployment named ${JSON.stringify(input.name)} already exists`, 'input.name'),

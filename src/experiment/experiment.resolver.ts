@@ -37,7 +37,7 @@ export class ExperimentResolver {
 
   @Mutation(() => Experiment)
   createExperiment(@Ctx() ctx: Context, @Arg('input', () => CreateExperimentInput) input: CreateExperimentInput): Promise<Experiment> {
-    return ctx.services.experiments.create(input);
+    return ctx.services.experiments.create(input, ctx.actor);
   }
 
   @FieldResolver(() => [Tag])

@@ -12,10 +12,11 @@ import type { CreateExperimentInput, ExperimentFilter } from './experiment.input
 export class ExperimentService {
   constructor(private readonly db: Database) {}
 
-  create(input: CreateExperimentInput): Promise<Experiment> {
+  create(input: CreateExperimentInput, actor: string): Promise<Experiment> {
     return createOnce(this.db, {
-      scope: 'createExperiment',
-      key: input.idempotencyKey,
+      mutation: 'createExperiment',
+      actor,
+      input,
       id: newId('Experiment'),
       find: (id) => this.db.manager.findOneBy(Experiment, { id }),
       onConflict: () => new ConflictError(`An experiment named ${JSON.stringify(input.name)} already exists`, 'input.name'),

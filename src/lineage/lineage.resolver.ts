@@ -8,7 +8,7 @@ import { datasetVersionById } from '../dataset/dataset.loaders';
 import { versionById } from '../model-version/model-version.loaders';
 import { runById } from '../run/run.loaders';
 import { loadLineageNodes, MAX_ONE_HOP, neighbours, ONE_HOP_DEFAULT } from './lineage.loaders';
-import { missingOf, Reproducibility, upstreamOfVersion } from './reproducibility';
+import { effectiveHyperparameters, missingOf, Reproducibility, upstreamOfVersion } from './reproducibility';
 import { MAX_LINEAGE_DEPTH, MAX_LINEAGE_NODES } from './lineage.service';
 import { isLineageNode, LINEAGE_TYPES, LineageDirection, LineageGraph, LineageNode, type LineageNodeValue } from './lineage.types';
 import type { Direction } from './lineage.walk';
@@ -82,7 +82,7 @@ export class ReproducibilityResolver {
     ]);
     const missing = missingOf(v, run, datasets);
     return {
-      complete: missing.length === 0, missing, gitRepo: v.gitRepo, gitCommit: v.gitCommit, hyperparameters: v.hyperparameters,
+      complete: missing.length === 0, missing, gitRepo: v.gitRepo, gitCommit: v.gitCommit, ...effectiveHyperparameters(v, run),
       artifactUri: v.artifactUri, artifactDigest: v.artifactDigest, run, datasets, parents,
     };
   }

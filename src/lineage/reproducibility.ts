@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { Field, ObjectType } from 'type-graphql';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { defineLoader } from '../common/loaders';
 import { JSONScalar, type JsonValue } from '../common/scalars';
 import { isIdOf } from '../common/ids';
@@ -9,6 +9,16 @@ import { Run } from '../run/run.entity';
 import { LineageRelation } from './lineage-edge.entity';
 import { MAX_LINEAGE_DEPTH, MAX_LINEAGE_NODES } from './lineage.service';
 import { walk } from './lineage.walk';
+
+/** Where a version's effective hyperparameters come from. */
+export enum HyperparametersSource {
+  VERSION = 'VERSION',
+  RUN = 'RUN',
+}
+registerEnumType(HyperparametersSource, {
+  name: 'HyperparametersSource',
+  description: 'VERSION: registered with the version; RUN: the params its run logged (used when the version has none)',
+});
 
 @ObjectType({ description: 'Everything needed to recreate a model version, and what is missing for that' })
 export class Reproducibility {
@@ -24,8 +34,14 @@ export class Reproducibility {
   @Field(() => String, { nullable: true })
   gitCommit: string | null;
 
-  @Field(() => JSONScalar, { nullable: true })
+  @Field(() => JSONScalar, {
+    nullable: true,
+    description: 'The version\'s own hyperparameters when it was registered with them (they win whole, no merge), else its run\'s params',
+  })
   hyperparameters: JsonValue | null;
+
+  @Field(() => HyperparametersSource, { nullable: true, description: 'Where `hyperparameters` come from; null when neither has any' })
+  hyperparametersSource: HyperparametersSource | null;
 
   @Field()
   artifactUri: string;
@@ -66,12 +82,22 @@ export const upstreamOfVersion = defineLoader('upstreamOfVersion', (db) =>
   }, { maxBatchSize: 100 }),
 );
 
+/**
+ * The hyperparameters that made a version: its own when registered with them (a deliberate, complete
+ * statement, so they replace the run's rather than merge), else the params its run logged.
+ */
+export function effectiveHyperparameters(v: ModelVersion, run: Run | null): Pick<Reproducibility, 'hyperparameters' | 'hyperparametersSource'> {
+  if (v.hyperparameters != null) return { hyperparameters: v.hyperparameters, hyperparametersSource: HyperparametersSource.VERSION };
+  if (run?.params != null) return { hyperparameters: run.params, hyperparametersSource: HyperparametersSource.RUN };
+  return { hyperparameters: null, hyperparametersSource: null };
+}
+
 export function missingOf(v: ModelVersion, run: Run | null, datasets: DatasetVersion[]): string[] {
   const missing: string[] = [];
   if (!v.gitRepo) missing.push('gitRepo');
   if (!v.gitCommit) missing.push('gitCommit');
   if (!v.artifactDigest) missing.push('artifactDigest');
-  if (v.hyperparameters == null) missing.push('hyperparameters');
+  if (effectiveHyperparameters(v, run).hyperparameters == null) missing.push('hyperparameters');
   if (!run) missing.push('run');
   if (!datasets.length) missing.push('datasets');
   return missing;

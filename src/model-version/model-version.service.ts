@@ -25,8 +25,9 @@ export class ModelVersionService {
    */
   create(input: CreateModelVersionInput, actor: string): Promise<ModelVersion> {
     return createOnce(this.db, {
-      scope: 'createModelVersion',
-      key: input.idempotencyKey,
+      mutation: 'createModelVersion',
+      actor,
+      input,
       id: newId('ModelVersion'),
       find: (id) => this.db.manager.findOneBy(ModelVersion, { id }),
       onConflict: () => new ConflictError('A version with this label already exists', 'input.version'),

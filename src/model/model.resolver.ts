@@ -36,7 +36,7 @@ export class ModelResolver {
 
   @Mutation(() => Model)
   registerModel(@Ctx() ctx: Context, @Arg('input', () => RegisterModelInput) input: RegisterModelInput): Promise<Model> {
-    return ctx.services.models.register(input);
+    return ctx.services.models.register(input, ctx.actor);
   }
 
   @FieldResolver(() => ModelVersionConnection, { description: 'Newest first unless orderBy says otherwise' })

@@ -12,10 +12,11 @@ import type { ModelFilter, RegisterModelInput } from './model.inputs';
 export class ModelService {
   constructor(private readonly db: Database) {}
 
-  register(input: RegisterModelInput): Promise<Model> {
+  register(input: RegisterModelInput, actor: string): Promise<Model> {
     return createOnce(this.db, {
-      scope: 'registerModel',
-      key: input.idempotencyKey,
+      mutation: 'registerModel',
+      actor,
+      input,
       id: newId('Model'),
       find: (id) => this.db.manager.findOneBy(Model, { id }),
       onConflict: () => new ConflictError(`A model named ${JSON.stringify(input.name)} already exists`, 'input.name'),

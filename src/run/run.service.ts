@@ -18,8 +18,9 @@ export class RunService {
 
   start(input: StartRunInput, actor: string): Promise<Run> {
     return createOnce(this.db, {
-      scope: 'startRun',
-      key: input.idempotencyKey,
+      mutation: 'startRun',
+      actor,
+      input,
       id: newId('Run'),
       find: (id) => this.db.manager.findOneBy(Run, { id }),
       onConflict: () => new ConflictError('The run conflicts with an existing one'),

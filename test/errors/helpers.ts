@@ -49,7 +49,7 @@ export async function expectError(t: TestApp, query: string, variables: Record<s
   return error;
 }
 
-/** Rows in every table the entities map to (tag, metric, idempotency_key and link tables included). */
+/** Rows in every table the entities map to (tag, metric, idempotency_record and link tables included). */
 export async function rowCounts(t: TestApp): Promise<Record<string, number>> {
   const ds = t.app.db.dataSource;
   const counts: Record<string, number> = {};

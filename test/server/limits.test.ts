@@ -3,7 +3,7 @@ import { TestApp, type GqlResult } from '../support/app';
 import { seed } from '../support/seed';
 
 /**
- * Query limits (API.md "Conventions"): depth ≤ 20, aliases and root fields ≤ 100, a cost limit. A rejected
+ * Query limits (docs/api.md "Query limits"): depth ≤ 20, aliases and root fields ≤ 100, a cost limit. A rejected
  * operation carries a code and never reaches the database (0 SQL statements).
  */
 
@@ -166,7 +166,7 @@ describe('query limits (defaults)', () => {
   });
 
   it('accepts a listing with default page sizes (models and their versions: at most 20 × 20 rows)', async () => {
-    // Without any `first`, API.md's default page size (20) applies at both levels: at most 20 models and
+    // Without any `first`, the default page size of docs/api.md (20) applies at both levels: at most 20 models and
     // 400 versions, about 1,000 fields in all. A cost limit of 50,000 should not reject it.
     const ok = await attempt(t, '{ models { nodes { id name versions { nodes { id version } } } } }');
     expect(ok.result.errors).toBeUndefined();

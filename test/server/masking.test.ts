@@ -11,7 +11,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 import { seed } from '../support/seed';
 
 /**
- * API.md: no response ever carries SQL text, driver detail or a stack trace; unexpected errors are
+ * docs/api.md "Errors": no response ever carries SQL text, driver detail or a stack trace; unexpected errors are
  * INTERNAL_SERVER_ERROR, a database that is down is SERVICE_UNAVAILABLE. Each destructive case gets a fresh app.
  */
 
@@ -138,7 +138,7 @@ describe('the database connection destroyed under the running app', () => {
     expectNoLeaks(JSON.stringify(result));
   });
 
-  it.each(cases)('%s is SERVICE_UNAVAILABLE, as API.md says for "database down"', async (_name, query) => {
+  it.each(cases)('%s is SERVICE_UNAVAILABLE, as docs/api.md says for "database down"', async (_name, query) => {
     const result = await t.gql(query.replace('MODEL_ID', modelId));
     expect(result.errors?.[0].extensions?.code).toBe('SERVICE_UNAVAILABLE');
   });
