@@ -38,7 +38,7 @@ export async function buildRegistrySchema(): Promise<GraphQLSchema> {
   const typeGraphqlSchema = await buildSchema({
     resolvers: RESOLVERS,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
-    validateFn: (value, type, data) => validateArgument(value, type, data.info),
+    validateFn: (value, type, data) => validateArgument(value, type, data),
   });
   const typeDefs = parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(typeGraphqlSchema)}`);
   const resolvers = createResolversMap(typeGraphqlSchema) as ResolversMap<unknown, Context>;
