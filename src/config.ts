@@ -20,11 +20,15 @@ const envSchema = z.object({
   MAX_QUERY_ALIASES: positiveInt.default(100),
   MAX_QUERY_COST: positiveInt.default(50_000),
   MAX_DOCUMENT_BYTES: positiveInt.default(100_000),
+  /** Lexical tokens in one document, counted while parsing (before validation), comments excluded. */
+  MAX_DOCUMENT_TOKENS: positiveInt.default(10_000),
   SQL_LOG: bool.default(false),
 });
 
 export type Config = z.infer<typeof envSchema>;
-export type QueryLimits = Pick<Config, 'MAX_QUERY_DEPTH' | 'MAX_QUERY_ALIASES' | 'MAX_QUERY_COST' | 'MAX_DOCUMENT_BYTES'>;
+export type QueryLimits = Pick<Config, 'MAX_QUERY_DEPTH' | 'MAX_QUERY_ALIASES' | 'MAX_QUERY_COST' | 'MAX_DOCUMENT_BYTES'>
+  // Optional: only the GraphQL server reads it (a caller building limits for the HTTP layer need not).
+  & Partial<Pick<Config, 'MAX_DOCUMENT_TOKENS'>>;
 
 export class ConfigError extends Error {}
 
@@ -40,6 +44,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 export function defaultQueryLimits(): QueryLimits {
-  const { MAX_QUERY_DEPTH, MAX_QUERY_ALIASES, MAX_QUERY_COST, MAX_DOCUMENT_BYTES } = loadConfig({});
-  return { MAX_QUERY_DEPTH, MAX_QUERY_ALIASES, MAX_QUERY_COST, MAX_DOCUMENT_BYTES };
+  return queryLimits(loadConfig({}));
+}
+
+export function queryLimits(config: Config): Required<QueryLimits> {
+  const { MAX_QUERY_DEPTH, MAX_QUERY_ALIASES, MAX_QUERY_COST, MAX_DOCUMENT_BYTES, MAX_DOCUMENT_TOKENS } = config;
+  return { MAX_QUERY_DEPTH, MAX_QUERY_ALIASES, MAX_QUERY_COST, MAX_DOCUMENT_BYTES, MAX_DOCUMENT_TOKENS };
 }
