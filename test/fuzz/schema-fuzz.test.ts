@@ -9,7 +9,8 @@ import { argOf, selectionOf, type Arg } from './generators';
  * Property: whatever document and variables a client sends — built from the live schema with boundary
  * numbers, deep JSON, odd Unicode and random ids — the answer is data or a client error, never
  * INTERNAL_SERVER_ERROR, never a thrown request, and memory stays bounded. Seeded (FUZZ_SEED, printed on
- * failure by fast-check) and bounded in time (FUZZ_SECONDS, default 15) so it runs in CI.
+ * failure by fast-check) and bounded in time (FUZZ_SECONDS, default 15) so it runs in CI. FUZZ_SHOW=<code>
+ * prints each document answered with that first error code (or `data`), to see what the run exercises.
  */
 const SEED = Number(process.env.FUZZ_SEED ?? 20261130);
 const SECONDS = Number(process.env.FUZZ_SECONDS ?? 15);
