@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ApolloServer } from '@apollo/server';
 import type { DataSource } from 'typeorm';
-import type { Config, QueryLimits } from './config';
+import { queryLimits, type Config, type QueryLimits } from './config';
 import type { Context } from './context';
 import { Loaders } from './common/loaders';
 import type { Logger } from './common/logger';
@@ -49,10 +49,9 @@ export class RegistryApp {
   }
 
   static fromConfig(config: Config, log: Logger): Promise<RegistryApp> {
-    const { MAX_QUERY_DEPTH, MAX_QUERY_ALIASES, MAX_QUERY_COST, MAX_DOCUMENT_BYTES } = config;
     return RegistryApp.create({
       databaseUrl: config.DATABASE_URL,
-      limits: { MAX_QUERY_DEPTH, MAX_QUERY_ALIASES, MAX_QUERY_COST, MAX_DOCUMENT_BYTES },
+      limits: queryLimits(config),
       log,
       logSql: config.SQL_LOG,
       timeouts: { statementMs: config.DB_STATEMENT_TIMEOUT_MS, connectMs: config.DB_CONNECT_TIMEOUT_MS },

@@ -20,6 +20,8 @@ const envSchema = z.object({
   MAX_QUERY_ALIASES: positiveInt.default(100),
   MAX_QUERY_COST: positiveInt.default(50_000),
   MAX_DOCUMENT_BYTES: positiveInt.default(100_000),
+  /** Lexical tokens in one document, counted while parsing (before validation), comments excluded. */
+  MAX_DOCUMENT_TOKENS: positiveInt.default(10_000),
   SQL_LOG: bool.default(false),
   DB_STATEMENT_TIMEOUT_MS: positiveInt.default(10_000),
   DB_CONNECT_TIMEOUT_MS: positiveInt.default(5_000),
@@ -36,7 +38,9 @@ const envSchema = z.object({
 });
 
 export type Config = z.infer<typeof envSchema>;
-export type QueryLimits = Pick<Config, 'MAX_QUERY_DEPTH' | 'MAX_QUERY_ALIASES' | 'MAX_QUERY_COST' | 'MAX_DOCUMENT_BYTES'>;
+export type QueryLimits = Pick<Config, 'MAX_QUERY_DEPTH' | 'MAX_QUERY_ALIASES' | 'MAX_QUERY_COST' | 'MAX_DOCUMENT_BYTES'>
+  // Optional: only the GraphQL server reads it (a caller building limits for the HTTP layer need not).
+  & Partial<Pick<Config, 'MAX_DOCUMENT_TOKENS'>>;
 
 export type DatabaseTimeouts = Pick<Config, 'DB_STATEMENT_TIMEOUT_MS' | 'DB_CONNECT_TIMEOUT_MS'>;
 export type HttpLimits = Pick<Config, 'READY_TIMEOUT_MS' | 'REQUEST_TIMEOUT_MS' | 'HTTP_KEEP_ALIVE_TIMEOUT_MS' |
@@ -56,8 +60,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 export function defaultQueryLimits(): QueryLimits {
-  const { MAX_QUERY_DEPTH, MAX_QUERY_ALIASES, MAX_QUERY_COST, MAX_DOCUMENT_BYTES } = loadConfig({});
-  return { MAX_QUERY_DEPTH, MAX_QUERY_ALIASES, MAX_QUERY_COST, MAX_DOCUMENT_BYTES };
+  return queryLimits(loadConfig({}));
+}
+
+export function queryLimits(config: Config): Required<QueryLimits> {
+  const { MAX_QUERY_DEPTH, MAX_QUERY_ALIASES, MAX_QUERY_COST, MAX_DOCUMENT_BYTES, MAX_DOCUMENT_TOKENS } = config;
+  return { MAX_QUERY_DEPTH, MAX_QUERY_ALIASES, MAX_QUERY_COST, MAX_DOCUMENT_BYTES, MAX_DOCUMENT_TOKENS };
 }
 
 export function defaultDatabaseTimeouts(): DatabaseTimeouts {

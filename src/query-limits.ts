@@ -1,9 +1,17 @@
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, getNamedType, isListType, getNullableType, Kind, visit, type DocumentNode, type SelectionNode, type ValidationContext, type ValidationRule } from 'graphql';
+import { GraphQLError, getNamedType, isListType, getNullableType, Kind, visit, type DocumentNode, type ParseOptions, type SelectionNode, type ValidationContext, type ValidationRule } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
-import type { QueryLimits } from './config';
+import { loadConfig, type QueryLimits } from './config';
+import { documentCostRule } from './document-cost';
+
+/**
+ * Fields plus repeats (pairs of fields sharing a response path) a document may ask validation to compare,
+ * fragments expanded. Far above real documents (the introspection query costs 230; 100 identical root fields with one sub-field, 10,100), and low enough
+ * that validating the largest accepted document stays under 50 ms (`npm run bench:validation`).
+ */
+export const MAX_SELECTION_WORK = 15_000;
 
 /** A list bounded by its owner (tags, metrics, datasets of a version…) is assumed to hold this many items. */
 const OWNED_LIST_SIZE = 3;
@@ -58,8 +66,14 @@ const reportRejection = {
   }],
 };
 
+/** The token limit applies while parsing: a document over it never reaches validation. */
+export function documentParseOptions(limits: QueryLimits): ParseOptions {
+  return { maxTokens: limits.MAX_DOCUMENT_TOKENS ?? loadConfig({}).MAX_DOCUMENT_TOKENS };
+}
+
 export function limitValidationRules(limits: QueryLimits): ValidationRule[] {
   return [
+    documentCostRule(MAX_SELECTION_WORK),
     maxDepthRule({ n: limits.MAX_QUERY_DEPTH, ignoreIntrospection: true, exposeLimits: true, ...reportRejection }) as unknown as ValidationRule,
     maxAliasesRule({ n: limits.MAX_QUERY_ALIASES, exposeLimits: true, ...reportRejection }) as unknown as ValidationRule,
     maxRootFieldsRule(limits.MAX_QUERY_ALIASES),

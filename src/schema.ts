@@ -1,9 +1,11 @@
 import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { parse, type GraphQLSchema } from 'graphql';
+import { isUnionType, parse, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap, type ResolversMap } from 'type-graphql';
 import type { Context } from './context';
+import { isWellFormed } from './common/edge-values';
+import { BadInputError } from './common/errors';
 import { DateTimeScalar } from './common/scalars';
 import { validateArgument } from './common/validation';
 import { ENTITY_REFERENCES, RESOLVERS } from './modules';
@@ -31,6 +33,29 @@ function clearLoadersAfterMutations(schema: GraphQLSchema): void {
 }
 
 /**
+ * A gateway sends `{ __typename, id }` references; one naming no entity type of ours (or no type at all),
+ * or without a string id, is the caller's mistake: BAD_USER_INPUT, not an internal error.
+ */
+function checkEntityReferences(schema: GraphQLSchema): void {
+  const field = schema.getQueryType()?.getFields()._entities;
+  const union = schema.getType('_Entity');
+  const resolve = field?.resolve;
+  if (!field || !resolve || !isUnionType(union)) return;
+  const entityTypes = new Set(union.getTypes().map((t) => t.name));
+  const names = [...entityTypes].sort().join(', ');
+  field.resolve = (source, args: { representations: unknown[] }, context, info) => {
+    args.representations.forEach((reference, i) => {
+      const at = `representations.${i}`;
+      if (typeof reference !== 'object' || reference === null || Array.isArray(reference)) throw new BadInputError(at, 'must be an object with __typename and id');
+      const { __typename: typename, id } = reference as { __typename?: unknown; id?: unknown };
+      if (typeof typename !== 'string' || !entityTypes.has(typename)) throw new BadInputError(`${at}.__typename`, `must name an entity type: ${names}`);
+      if (typeof id !== 'string' || !isWellFormed(id)) throw new BadInputError(`${at}.id`, 'must be a string id');
+    });
+    return resolve(source, args, context, info);
+  };
+}
+
+/**
  * type-graphql builds the schema from the classes; buildSubgraphSchema then rebuilds it from SDL (with
  * @key directives, which type-graphql's own printer drops) plus the resolvers map and __resolveReference.
  */
@@ -38,7 +63,7 @@ export async function buildRegistrySchema(): Promise<GraphQLSchema> {
   const typeGraphqlSchema = await buildSchema({
     resolvers: RESOLVERS,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
-    validateFn: (value, type, data) => validateArgument(value, type, data.info),
+    validateFn: (value, type, data) => validateArgument(value, type, data),
   });
   const typeDefs = parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(typeGraphqlSchema)}`);
   const resolvers = createResolversMap(typeGraphqlSchema) as ResolversMap<unknown, Context>;
@@ -48,6 +73,7 @@ export async function buildRegistrySchema(): Promise<GraphQLSchema> {
   }
   const schema = buildSubgraphSchema([{ typeDefs, resolvers: resolvers as unknown as GraphQLResolverMap<Context> }]);
   clearLoadersAfterMutations(schema);
+  checkEntityReferences(schema);
   return schema;
 }
 

@@ -8,7 +8,7 @@ import type { QueryLimits } from './config';
 import { ClientError, ErrorCode } from './common/errors';
 import type { Logger } from './common/logger';
 import { isDeadlineExceeded, isUnavailable } from './db/database';
-import { costLimitPlugin, limitValidationRules } from './query-limits';
+import { costLimitPlugin, documentParseOptions, limitValidationRules } from './query-limits';
 
 /** Codes Apollo/graphql-js give to malformed requests: safe to show as they are. */
 const REQUEST_ERROR_CODES = new Set([
@@ -73,6 +73,7 @@ export function createApolloServer(schema: GraphQLSchema, limits: QueryLimits, l
     // main.ts owns shutdown (HTTP drain, then Apollo, then the database); a second stop() would hang.
     stopOnTerminationSignals: false,
     formatError,
+    parseOptions: documentParseOptions(limits),
     validationRules: limitValidationRules(limits),
     introspection: true,
     plugins: [

@@ -1,5 +1,6 @@
 import { registerDecorator, validate, type ValidationError, type ValidationOptions } from 'class-validator';
 import { getNamedType, type GraphQLResolveInfo } from 'graphql';
+import { codePoints, edgeValueProblem } from './edge-values';
 import { BadInputError } from './errors';
 
 /** Input limits of the client contract (docs/api.md "Input limits"). */
@@ -34,10 +35,12 @@ function custom(name: string, check: Check, options?: ValidationOptions): Proper
   };
 }
 
-const string = (max: number, min = 0): Check => (v) =>
-  typeof v !== 'string' ? 'must be a string'
-    : v.length < min ? (min === 1 ? 'must not be empty' : `must be at least ${min} characters`)
-      : v.length > max ? `must be at most ${max} characters` : null;
+const string = (max: number, min = 0): Check => (v) => {
+  if (typeof v !== 'string') return 'must be a string';
+  const length = codePoints(v);
+  return length < min ? (min === 1 ? 'must not be empty' : `must be at least ${min} characters`)
+    : length > max ? `must be at most ${max} characters` : null;
+};
 
 export const IsName = () => custom('isName', string(LIMITS.name, 1));
 export const IsDescription = () => custom('isDescription', string(LIMITS.description));
@@ -71,6 +74,7 @@ const SCP_LIKE = /^[\w.-]+@[\w.-]+:\S+$/;
 export const IsGitRepo = () =>
   custom('isGitRepo', (v) => string(LIMITS.uri, 1)(v) ?? (URI.test(v as string) || SCP_LIKE.test(v as string) ? null : 'must be a repository URL such as https://github.com/org/repo'));
 
+/** Safe on any input: edgeValueProblem has already bounded the depth before class-validator runs. */
 export const JsonSize = () =>
   custom('jsonSize', (v) => (Buffer.byteLength(JSON.stringify(v) ?? '') <= LIMITS.jsonBytes ? null : `must be at most ${LIMITS.jsonBytes} bytes as JSON`));
 
@@ -106,8 +110,20 @@ function firstError(errors: ValidationError[], path: string[]): { path: string[]
   return null;
 }
 
-/** type-graphql's validateFn: class-validator on every input object, first failure → BAD_USER_INPUT naming the path. */
-export async function validateArgument(value: unknown, argType: unknown, info: GraphQLResolveInfo): Promise<void> {
+/** The argument objects of one field call already checked for edge values (validateFn runs once per parameter). */
+const checkedArgs = new WeakSet<object>();
+
+/**
+ * type-graphql's validateFn: edge values first (every argument of the field, once per call), then
+ * class-validator on every input object; the first failure → BAD_USER_INPUT naming the path.
+ */
+export async function validateArgument(value: unknown, argType: unknown, data: { info: GraphQLResolveInfo; args: Record<string, unknown> }): Promise<void> {
+  const { info, args } = data;
+  if (!checkedArgs.has(args)) {
+    checkedArgs.add(args);
+    const problem = edgeValueProblem(args, info);
+    if (problem) throw new BadInputError(problem.field, problem.message);
+  }
   if (value == null || typeof value !== 'object') return;
   const items = Array.isArray(value) ? value : [value];
   const argName = argumentName(argType, info);

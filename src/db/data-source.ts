@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DataSource, type DataSourceOptions, type Logger as TypeOrmLogger, type MixedList, type EntitySchema } from 'typeorm';
 import { MIGRATIONS } from './migrations';
@@ -45,7 +45,7 @@ export function dataSourceOptions(target: DatabaseTarget, entities: EntityList, 
   timeouts: StatementTimeouts = DEFAULT_TIMEOUTS): DataSourceOptions {
   const common = { entities, migrations: MIGRATIONS, synchronize: false, logger, logging: !!logger };
   if (target.engine === 'sqlite') {
-    if (target.path !== ':memory:') mkdirSync(dirname(resolve(target.path)), { recursive: true });
+    if (target.path !== ':memory:') ensureDirectory(dirname(resolve(target.path)));
     return {
       ...common,
       type: 'better-sqlite3',
@@ -73,6 +73,30 @@ export function dataSourceOptions(target: DatabaseTarget, entities: EntityList, 
     enableQueryTimeout: true,
     extra: { connectionLimit: 20, connectTimeout: timeouts.connectMs, enableKeepAlive: true },
   };
+}
+
+/**
+ * Creates the SQLite file's directory one level at a time. `mkdirSync(…, { recursive: true })` loops
+ * forever where mkdir says ENOENT under an existing parent (`/proc/x`); here every failure is one clear error.
+ */
+function ensureDirectory(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; ; d = dirname(d)) {
+    const stat = statSync(d, { throwIfNoEntry: false });
+    if (stat) {
+      if (!stat.isDirectory()) throw new Error(`DATABASE_URL: ${d} is not a directory`);
+      break;
+    }
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing) {
+    try {
+      mkdirSync(d);
+    } catch (error) {
+      throw new Error(`DATABASE_URL: cannot create the directory ${d} for the SQLite file (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
 }
 
 export function createDataSource(target: DatabaseTarget, entities: EntityList, logger?: TypeOrmLogger,

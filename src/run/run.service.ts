@@ -75,7 +75,11 @@ export class RunService {
         throw new PreconditionFailedError(`Run ${runId} already ended with status ${run.status}`);
       }
       const at = now();
-      Object.assign(run, { status, endedAt: endedAt ?? at, updatedAt: at });
+      const ended = endedAt ?? at;
+      if (ended.getTime() < run.startedAt.getTime()) {
+        throw new BadInputError('endedAt', `must not be before the run's startedAt (${run.startedAt.toISOString()})${endedAt ? '' : '; it defaults to now'}`);
+      }
+      Object.assign(run, { status, endedAt: ended, updatedAt: at });
       await em.update(Run, { id: run.id }, { status, endedAt: run.endedAt, updatedAt: at });
       return run;
     });
