@@ -4,19 +4,23 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, getNamedType, isListType, getNullableType, Kind, visit, type DocumentNode, type SelectionNode, type ValidationContext, type ValidationRule } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { QueryLimits } from './config';
+import { DEFAULT_PAGE_SIZE } from './common/cursors';
 
 /** A list bounded by its owner (tags, metrics, datasets of a version…) is assumed to hold this many items. */
 const OWNED_LIST_SIZE = 3;
 
 /**
- * Cost = fields selected, where a connection multiplies its children by `first` and a plain list by
- * OWNED_LIST_SIZE. Computed from the final subgraph schema, so it survives buildSubgraphSchema.
+ * Cost = fields selected, where a connection multiplies its children by its page size (`first` or `last`,
+ * DEFAULT_PAGE_SIZE with neither) and a plain list by OWNED_LIST_SIZE. Computed from the final subgraph
+ * schema, so it survives buildSubgraphSchema.
  */
 const listEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
   // edges/nodes of a connection: the connection field already multiplied by `first`.
   if (type.name.endsWith('Connection')) return 1 + childComplexity;
-  if (typeof args.first === 'number' && getNamedType(field.type).name.endsWith('Connection')) {
-    return 1 + Math.max(args.first, 1) * childComplexity;
+  if (getNamedType(field.type).name.endsWith('Connection')) {
+    const sizes = [args.first, args.last].filter((n): n is number => typeof n === 'number');
+    const size = sizes.length ? Math.max(...sizes) : DEFAULT_PAGE_SIZE;
+    return 1 + Math.max(size, 1) * childComplexity;
   }
   if (isListType(getNullableType(field.type))) {
     // A list fetched by a list argument (nodes(ids:), _entities(representations:)) has that many items.

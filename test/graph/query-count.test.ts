@@ -11,9 +11,9 @@ const NESTED = `query($prefix: String!) {
         totalCount
         nodes {
           version metrics { key value } tags { key }
-          parent { version } children { version }
+          parent { version } children { nodes { version } }
           run { name experiment { name } inputs { uri dataset { name } } metrics { key value } }
-          datasets { role datasetVersion { uri dataset { name } derivedFrom { version } usedBy { version } } }
+          datasets { role datasetVersion { uri dataset { name } derivedFrom { version } usedBy { nodes { version } } } }
         }
       }
     }

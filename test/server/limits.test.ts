@@ -140,7 +140,7 @@ describe('query limits (defaults)', () => {
   it('computes cost through federation _entities too', async () => {
     const representations = range(50).map(() => ({ __typename: 'Model', id: 'mdl_01jzzzzzzzzzzzzzzzzzzzzzzz' }));
     const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Model {
-      versions(first: 100) { nodes { metrics { key } tags { key } children { metrics { key } } } } } } }`;
+      versions(first: 100) { nodes { metrics { key } tags { key } children { nodes { metrics { key } } } } } } } }`;
     const over = await attempt(t, query, { r: representations });
     expect(over.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(over.statements).toEqual([]);
@@ -149,7 +149,7 @@ describe('query limits (defaults)', () => {
   it('computes cost through nodes(ids:) too', async () => {
     const ids = range(50).map(() => 'mdl_01jzzzzzzzzzzzzzzzzzzzzzzz');
     const query = `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Model {
-      versions(first: 100) { nodes { metrics { key } tags { key } children { metrics { key } } } } } } }`;
+      versions(first: 100) { nodes { metrics { key } tags { key } children { nodes { metrics { key } } } } } } } }`;
     const over = await attempt(t, query, { ids });
     expect(over.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(over.statements).toEqual([]);
@@ -158,7 +158,7 @@ describe('query limits (defaults)', () => {
   it('accepts a normal nested query (one model, its versions, their lineage and metrics)', async () => {
     const query = `query($id: ID!) { modelVersion(id: $id) { id version model { name latestVersion { version }
       versions(first: 10) { totalCount pageInfo { hasNextPage } edges { cursor node { version metrics { key value } tags { key value }
-        parent { version } children { version } run { name experiment { name } } datasets { role datasetVersion { uri dataset { name } } } } } } } } }`;
+        parent { version } children { nodes { version } } run { name experiment { name } } datasets { role datasetVersion { uri dataset { name } } } } } } } } }`;
     const ok = await attempt(t, query, { id: versionId });
     expect(ok.result.errors).toBeUndefined();
     expect(ok.result.data?.modelVersion.model.versions.totalCount).toBe(3);
