@@ -202,6 +202,28 @@ describe('query limits (configured small, through TestApp.start)', () => {
     expect(over.statements).toEqual([]);
   });
 
+  it.each([
+    ['models', (a: string) => `{ models${a ? `(${a})` : ''} { nodes { id name description } } }`, 81],
+    ['Run.metricHistory', (a: string) => `{ run(id: "run_x") { metricHistory(key: "loss"${a ? `, ${a}` : ''}) { nodes { key value step } } } }`, 82],
+    ['Run.producedVersions', (a: string) => `{ run(id: "run_x") { producedVersions${a ? `(${a})` : ''} { nodes { id version sequence } } } }`, 82],
+    ['ModelVersion.children', (a: string) => `{ modelVersion(id: "mv_x") { children${a ? `(${a})` : ''} { nodes { id version sequence } } } }`, 82],
+    ['DatasetVersion.usedBy', (a: string) => `{ datasetVersion(id: "dsv_x") { usedBy(role: TRAINING${a ? `, ${a}` : ''}) { nodes { id version sequence } } } }`, 82],
+    ['DatasetVersion.consumedBy', (a: string) => `{ datasetVersion(id: "dsv_x") { consumedBy${a ? `(${a})` : ''} { nodes { id name status } } } }`, 82],
+    ['DatasetVersion.derivatives', (a: string) => `{ datasetVersion(id: "dsv_x") { derivatives${a ? `(${a})` : ''} { nodes { id version uri } } } }`, 82],
+  ])('%s costs its page size: last as first, 20 with neither', async (_name, query, cost) => {
+    for (const args of ['first: 20', 'last: 20', '']) {
+      const over = await attempt(t, query(args));
+      expect({ args, code: over.code, cost: over.result.errors?.[0].extensions?.cost }).toEqual({ args, code: 'GRAPHQL_VALIDATION_FAILED', cost });
+      expect(over.statements).toEqual([]);
+    }
+    const big = await Promise.all(['first: 100', 'last: 100'].map(async (args) => (await attempt(t, query(args))).result.errors?.[0].extensions?.cost));
+    expect(big).toEqual([cost + 80 * 4, cost + 80 * 4]);
+    for (const args of ['first: 5', 'last: 5']) {
+      const ok = await attempt(t, query(args));
+      expect(ok.result.errors).toBeUndefined();
+    }
+  });
+
   it('applies the configured alias and root-field limit', async () => {
     const ok = await attempt(t, '{ a: models(first: 1) { totalCount } b: models(first: 1) { totalCount } c: models(first: 1) { totalCount } }');
     expect(ok.result.errors).toBeUndefined();
