@@ -9,6 +9,7 @@ import { IntRange, LIMITS, MaxChars } from './validation';
 @ObjectType()
 @Entity('metric')
 @Index('IDX_metric_entity_key', ['entityId', 'key'])
+@Index('IDX_metric_latest', ['entityId', 'key', 'step'])
 export class Metric {
   /** Logging order (not exposed: a point is addressed by its cursor). */
   @PrimaryGeneratedColumn({ name: 'id', type: 'integer' })
@@ -63,21 +64,21 @@ export const metricsByEntity = defineLoader(
 );
 
 /**
- * The latest point of each key (highest step, a point without step counting as below every step; then the
- * last logged), for many entities in one statement: the database ranks the points of each (entity, key)
- * with the (entity_id, key) index, so a run with many points never travels to the server whole.
+ * The latest point of each key: the highest step (steps are ≥ 0; a point without step is below every step,
+ * as NULL sorts last in a descending order on both engines), then the last logged. For many entities in
+ * one statement: the distinct keys come from the (entity_id, key) index, and each key's latest point is
+ * one probe of the (entity_id, key, step) index, so a run's points are never all read.
  */
 export const latestMetricsByEntity = defineLoader(
   'latestMetricsByEntity',
   groupLoader<string, Metric>(
     async (db, ids) => {
-      const ranked = db.manager.createQueryBuilder(Metric, 'm')
-        .select('m.id', 'id')
-        .addSelect('ROW_NUMBER() OVER (PARTITION BY m.entityId, m.key ORDER BY COALESCE(m.step, -1) DESC, m.id DESC)', 'rn')
-        .where('m.entityId IN (:...latestOf)', { latestOf: [...ids] });
+      const key = db.manager.connection.driver.escape('key');
+      const latestIds = `SELECT (SELECT l.id FROM metric l WHERE l.entity_id = k.entity_id AND l.${key} = k.${key}
+          ORDER BY l.step DESC, l.id DESC LIMIT 1)
+        FROM (SELECT DISTINCT d.entity_id, d.${key} FROM metric d WHERE d.entity_id IN (:...latestOf)) k`;
       const rows = await db.manager.createQueryBuilder(Metric, 'latest')
-        .innerJoin(`(${ranked.getQuery()})`, 'w', 'w.id = latest.id AND w.rn = 1')
-        .setParameters(ranked.getParameters())
+        .where(`latest.id IN (${latestIds})`, { latestOf: [...ids] })
         .getMany();
       // By key in code-point order, the same on every engine and collation.
       return rows.sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));

@@ -176,6 +176,16 @@ export function childPageLoader<E extends ObjectLiteral & { id: CursorValue }>(
 
   return new DataLoader<string, Page<E>, string>(async (parentIds) => {
     const window = checkPageArgs(pageArgs);
+    if (parentIds.length === 1) {
+      // One parent (a run's metric history, say): a plain LIMIT reads one page of the index, where the
+      // window would rank every child of the parent.
+      const qb = spec.query(db);
+      qb.andWhere(`${parentExpression(qb, spec)} = :onlyParent`, { onlyParent: parentIds[0] });
+      applyCursors(qb, sort, window);
+      applyOrder(qb, readOrder(sort, window));
+      const rows = await qb.limit(window.size + 1).getMany();
+      return [{ ...slicePage(rows, window), count: () => counts.load(parentIds[0]), sort }];
+    }
     const order = readOrder(sort, window);
     const inner = spec.query(db);
     const a = inner.alias;

@@ -1,3 +1,5 @@
+import { MIGRATIONS } from '../../src/db/migrations';
+import { RunNames1764500000000 } from '../../src/db/migrations/1764500000000-run-names';
 import { defaultRunName } from '../../src/run/run-names';
 import { TestApp } from '../support/app';
 import { seed } from '../support/seed';
@@ -38,7 +40,9 @@ describe('run names: every run has one', () => {
   it('the migration names runs stored without a name (and reverts to a nullable column)', async () => {
     const ds = t.app.db.dataSource;
     const runs = await Promise.all([0, 1, 2].map(() => seed(t).run(experimentId, { name: 'temporary' })));
-    await ds.undoLastMigration();
+    // Undo back to before the run-names migration (later ones first).
+    const later = MIGRATIONS.length - MIGRATIONS.indexOf(RunNames1764500000000);
+    for (let i = 0; i < later; i++) await ds.undoLastMigration();
     await ds.query(`UPDATE run SET name = NULL WHERE id IN (?, ?, ?)`, runs.map((r) => r.id));
     const [{ n }] = await ds.query('SELECT COUNT(*) AS n FROM run WHERE name IS NULL');
     expect(Number(n)).toBe(3);

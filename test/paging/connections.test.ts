@@ -613,6 +613,29 @@ describe('connections: paging, ordering, filters', () => {
         ]);
     });
 
+    it('batched child lists with the same cursor for every parent (one windowed statement): after and before', async () => {
+      const q = `query($first: Int, $after: String, $last: Int, $before: String) {
+        models(filter: { nameContains: "batch-" }, orderBy: { field: NAME, direction: ASC }) {
+          nodes { name versions(first: $first, after: $after, last: $last, before: $before) {
+            edges { node { sequence } } pageInfo { hasNextPage hasPreviousPage } } } } }`;
+      const cursor16 = (await t.ok(versionsQ, { first: 10 })).model.c.pageInfo.endCursor as string;
+      const seqs = (d: Data) => d.models.nodes.map((m: { name: string; versions: { edges: { node: { sequence: number } }[]; pageInfo: object } }) =>
+        [m.name, m.versions.edges.map((e) => e.node.sequence), m.versions.pageInfo]);
+      const forward = await t.statements(q, { first: 10, after: cursor16 });
+      expect(seqs(forward.result.data as Data)).toEqual([
+        ['batch-A', range(15, 6), { hasNextPage: true, hasPreviousPage: true }],
+        ['batch-B', [3, 2, 1], { hasNextPage: false, hasPreviousPage: true }],
+        ['batch-C', [], { hasNextPage: false, hasPreviousPage: true }],
+      ]);
+      expect(forward.statements.filter((sql) => /ROW_NUMBER/i.test(sql))).toHaveLength(1);
+      const backward = await t.ok(q, { last: 4, before: cursor16 });
+      expect(seqs(backward)).toEqual([
+        ['batch-A', [20, 19, 18, 17], { hasNextPage: true, hasPreviousPage: true }],
+        ['batch-B', [], { hasNextPage: true, hasPreviousPage: false }],
+        ['batch-C', [], { hasNextPage: true, hasPreviousPage: false }],
+      ]);
+    });
+
     it('bad backward arguments on a batched child list → BAD_USER_INPUT naming the argument', async () => {
       await expectError(t, versionsQ, { last: 101 }, { code: 'BAD_USER_INPUT', field: 'last' });
       await expectError(t, versionsQ, { last: 2, before: 'garbage' }, { code: 'BAD_USER_INPUT', field: 'before' });

@@ -2,6 +2,8 @@ import { CoreGraph1764200000000 } from './1764200000000-core-graph';
 import { LineageEdges1764300000000 } from './1764300000000-lineage-edges';
 import { Lifecycle1764400000000 } from './1764400000000-lifecycle';
 import { RunNames1764500000000 } from './1764500000000-run-names';
+import { MetricLatestIndex1764500000100 } from './1764500000100-metric-latest-index';
 
 /** Every migration, oldest first; run at start. */
-export const MIGRATIONS = [CoreGraph1764200000000, LineageEdges1764300000000, Lifecycle1764400000000, RunNames1764500000000];
+export const MIGRATIONS = [CoreGraph1764200000000, LineageEdges1764300000000, Lifecycle1764400000000, RunNames1764500000000,
+  MetricLatestIndex1764500000100];
