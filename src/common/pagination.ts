@@ -4,7 +4,7 @@ import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { Database } from '../db/database';
 import {
   applyCursors, checkPageArgs, DEFAULT_PAGE_SIZE, encodeCursor, MAX_PAGE_SIZE, readOrder, slicePage, SortDirection,
-  type CursorValue, type PageArgsInput, type Sort,
+  type CursorValue, type PageArgsInput, type PageWindow, type Sort,
 } from './cursors';
 import { MAX_BATCH } from './loaders';
 
@@ -171,54 +171,64 @@ export function childPageLoader<E extends ObjectLiteral & { id: CursorValue }>(
   spec: ChildListSpec<E>,
   pageArgs: PageArgsInput,
 ): DataLoader<string, Page<E>, string> {
-  const { sort } = spec;
   const counts = childCountLoader(db, spec);
-
   return new DataLoader<string, Page<E>, string>(async (parentIds) => {
     const window = checkPageArgs(pageArgs);
-    if (parentIds.length === 1) {
-      // One parent (a run's metric history, say): a plain LIMIT reads one page of the index, where the
-      // window would rank every child of the parent.
-      const qb = spec.query(db);
-      qb.andWhere(`${parentExpression(qb, spec)} = :onlyParent`, { onlyParent: parentIds[0] });
-      applyCursors(qb, sort, window);
-      applyOrder(qb, readOrder(sort, window));
-      const rows = await qb.limit(window.size + 1).getMany();
-      return [{ ...slicePage(rows, window), count: () => counts.load(parentIds[0]), sort }];
-    }
-    const order = readOrder(sort, window);
-    const inner = spec.query(db);
-    const a = inner.alias;
-    const parent = parentExpression(inner, spec);
-    const orderSql = sort.property === 'id'
-      ? `${a}.id ${order.direction}`
-      : `${a}.${columnOf(inner, sort.property)} ${order.direction}, ${a}.id ${order.direction}`;
-    inner.andWhere(`${parent} IN (:...pageParents)`, { pageParents: [...parentIds] });
-    applyCursors(inner, sort, window);
-    inner
-      .select(`${a}.id`, 'id')
-      .addSelect(parent, 'parent')
-      .addSelect(`ROW_NUMBER() OVER (PARTITION BY ${parent} ORDER BY ${orderSql})`, 'rn');
-    const { raw, entities } = await db.manager
-      .createQueryBuilder(inner.expressionMap.mainAlias!.target, 'page')
-      .innerJoin(`(${inner.getQuery()})`, 'w', 'w.id = page.id')
-      .addSelect('w.parent', 'w_parent')
-      .addSelect('w.id', 'w_id')
-      .where('w.rn <= :pageLimit')
-      .setParameters({ ...inner.getParameters(), pageLimit: window.size + 1 })
-      .getRawAndEntities<{ w_parent: CursorValue; w_id: CursorValue }>();
-    const byId = new Map((entities as E[]).map((e) => [String(e.id), e]));
-    const groups = new Map<string, E[]>();
-    for (const row of raw) {
-      const key = String(row.w_parent);
-      (groups.get(key) ?? groups.set(key, []).get(key)!).push(byId.get(String(row.w_id))!);
-    }
+    // One parent (a run's metric history, say): a plain LIMIT reads one page of the index, where the
+    // window would rank every child of the parent.
+    const groups = parentIds.length === 1
+      ? new Map([[parentIds[0], await oneParentRows(db, spec, window, parentIds[0])]])
+      : await windowedRows(db, spec, window, parentIds);
     return parentIds.map((p) => ({
-      ...slicePage(sortRows(groups.get(p) ?? [], order), window),
+      ...slicePage(sortRows(groups.get(p) ?? [], readOrder(spec.sort, window)), window),
       count: () => counts.load(p),
-      sort,
+      sort: spec.sort,
     }));
   }, { maxBatchSize: MAX_BATCH });
+}
+
+async function oneParentRows<E extends ObjectLiteral & { id: CursorValue }>(
+  db: Database, spec: ChildListSpec<E>, window: PageWindow, parentId: string,
+): Promise<E[]> {
+  const qb = spec.query(db);
+  qb.andWhere(`${parentExpression(qb, spec)} = :onlyParent`, { onlyParent: parentId });
+  applyCursors(qb, spec.sort, window);
+  applyOrder(qb, readOrder(spec.sort, window));
+  return qb.limit(window.size + 1).getMany();
+}
+
+/** Up to size+1 rows per parent, in one statement; a child linked to several parents is listed under each. */
+async function windowedRows<E extends ObjectLiteral & { id: CursorValue }>(
+  db: Database, spec: ChildListSpec<E>, window: PageWindow, parentIds: readonly string[],
+): Promise<Map<string, E[]>> {
+  const order = readOrder(spec.sort, window);
+  const inner = spec.query(db);
+  const a = inner.alias;
+  const parent = parentExpression(inner, spec);
+  const orderSql = order.property === 'id'
+    ? `${a}.id ${order.direction}`
+    : `${a}.${columnOf(inner, order.property)} ${order.direction}, ${a}.id ${order.direction}`;
+  inner.andWhere(`${parent} IN (:...pageParents)`, { pageParents: [...parentIds] });
+  applyCursors(inner, spec.sort, window);
+  inner
+    .select(`${a}.id`, 'id')
+    .addSelect(parent, 'parent')
+    .addSelect(`ROW_NUMBER() OVER (PARTITION BY ${parent} ORDER BY ${orderSql})`, 'rn');
+  const { raw, entities } = await db.manager
+    .createQueryBuilder(inner.expressionMap.mainAlias!.target, 'page')
+    .innerJoin(`(${inner.getQuery()})`, 'w', 'w.id = page.id')
+    .addSelect('w.parent', 'w_parent')
+    .addSelect('w.id', 'w_id')
+    .where('w.rn <= :pageLimit')
+    .setParameters({ ...inner.getParameters(), pageLimit: window.size + 1 })
+    .getRawAndEntities<{ w_parent: CursorValue; w_id: CursorValue }>();
+  const byId = new Map((entities as E[]).map((e) => [String(e.id), e]));
+  const groups = new Map<string, E[]>();
+  for (const row of raw) {
+    const key = String(row.w_parent);
+    (groups.get(key) ?? groups.set(key, []).get(key)!).push(byId.get(String(row.w_id))!);
+  }
+  return groups;
 }
 
 function columnOf<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>, property: string): string {
