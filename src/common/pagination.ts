@@ -31,16 +31,16 @@ export class PageArgs implements PageArgsInput {
 @ObjectType()
 @Directive('@shareable')
 export class PageInfo {
-  @Field()
+  @Field({ description: 'More items follow this page (paging backward: true when `before` was given)' })
   hasNextPage: boolean;
 
-  @Field()
+  @Field({ description: 'More items precede this page (paging forward: true when `after` was given)' })
   hasPreviousPage: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The first edge\'s cursor: pass as `before` for the page before' })
   startCursor: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The last edge\'s cursor: pass as `after` for the page after' })
   endCursor: string | null;
 }
 
