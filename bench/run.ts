@@ -8,9 +8,10 @@
  *                        sqlite:PATH → that file; unset → a temporary SQLite file
  *   BENCH_DURATION       seconds per scenario (default 5)      BENCH_WARMUP  seconds before each (default 1)
  *   BENCH_CONNECTIONS    concurrent connections (default 10)
- *   BENCH_SCENARIOS      comma list: nested-list,point-lookup,create-version (default all)
+ *   BENCH_SCENARIOS      comma list: nested-list,point-lookup,create-version,run-metrics,metric-history (default all)
  *   BENCH_MODELS, BENCH_VERSIONS_PER_MODEL, BENCH_RUNS_PER_MODEL, BENCH_DATASETS,
- *   BENCH_VERSIONS_PER_DATASET, BENCH_EXPERIMENTS, BENCH_SEED_CONCURRENCY   seed size (see seed.ts)
+ *   BENCH_VERSIONS_PER_DATASET, BENCH_EXPERIMENTS, BENCH_METRIC_POINTS (one long run; 0 for none),
+ *   BENCH_SEED_CONCURRENCY   seed size (see seed.ts)
  */
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
@@ -43,6 +44,7 @@ function settings(): Settings {
       datasets: intFromEnv('BENCH_DATASETS', d.datasets, 1, 100_000),
       versionsPerDataset: intFromEnv('BENCH_VERSIONS_PER_DATASET', d.versionsPerDataset, 1, 10_000),
       experiments: intFromEnv('BENCH_EXPERIMENTS', d.experiments, 1, 10_000),
+      metricPoints: intFromEnv('BENCH_METRIC_POINTS', d.metricPoints, 0, 10_000_000),
       concurrency: intFromEnv('BENCH_SEED_CONCURRENCY', d.concurrency, 1, 256),
     },
   };

@@ -90,6 +90,26 @@ function write(seeded: SeedResult): Scenario {
   };
 }
 
+/** (d) The latest value of each key of a run with many points (computed by the database), and (e) the tail of one key. */
+const RUN_METRICS_QUERY = `query BenchRunMetrics($id: ID!) { run(id: $id) { name metrics { key value step } } }`;
+const METRIC_TAIL_QUERY = `query BenchMetricTail($id: ID!) {
+  run(id: $id) { metricHistory(key: "loss", last: 100) { totalCount nodes { value step } pageInfo { hasPreviousPage startCursor } } }
+}`;
+
+function longRun(runId: string): Scenario[] {
+  return [
+    { name: 'run-metrics', description: 'Run.metrics (latest per key) of the run with the most points', query: RUN_METRICS_QUERY },
+    { name: 'metric-history', description: 'Run.metricHistory(key, last: 100) of that run, with totalCount', query: METRIC_TAIL_QUERY },
+  ].map(({ name, description, query }) => ({
+    name, description, requests: [{ body: body(query, { id: runId }) }], sample: { query, variables: { id: runId } },
+  }));
+}
+
 export function scenarios(seeded: SeedResult): Scenario[] {
-  return [nested(), ...(seeded.versions.length ? [lookup(seeded)] : []), ...(seeded.models.length ? [write(seeded)] : [])];
+  return [
+    nested(),
+    ...(seeded.versions.length ? [lookup(seeded)] : []),
+    ...(seeded.models.length ? [write(seeded)] : []),
+    ...(seeded.longRunId ? longRun(seeded.longRunId) : []),
+  ];
 }

@@ -9,6 +9,8 @@ export interface SeedSize {
   datasets: number;
   versionsPerDataset: number;
   experiments: number;
+  /** Metric points of one long training run (logged 1,000 per call over LONG_RUN_KEYS keys); 0 for none. */
+  metricPoints: number;
   /** Requests in flight at once (one model or dataset per worker, its writes in order). */
   concurrency: number;
 }
@@ -20,6 +22,7 @@ export const DEFAULT_SEED_SIZE: SeedSize = {
   datasets: 20,
   versionsPerDataset: 5,
   experiments: 5,
+  metricPoints: 60_000,
   concurrency: 8,
 };
 
@@ -32,6 +35,8 @@ export interface SeedResult {
   prefix: string;
   models: string[];
   versions: SeededVersion[];
+  /** The run holding `metricPoints` points, if any. */
+  longRunId: string | null;
   mutations: number;
   ms: number;
 }
@@ -191,5 +196,29 @@ export async function seed(endpoint: Endpoint, size: SeedSize, log: (line: strin
     if (seeded % 10 === 0 || seeded === models.length) log(`  ${seeded}/${models.length} models × ${size.versionsPerModel} versions`);
   });
 
-  return { prefix, models, versions, mutations, ms: Date.now() - started };
+  const longRunId = await seedLongRun(call, experimentIds[0], size.metricPoints);
+  if (longRunId) log(`  1 run with ${size.metricPoints} metric points over ${LONG_RUN_KEYS.length} keys`);
+
+  return { prefix, models, versions, longRunId, mutations, ms: Date.now() - started };
+}
+
+export const LONG_RUN_KEYS = ['loss', 'val_loss', 'accuracy', 'val_accuracy', 'lr', 'grad_norm'];
+
+/** A long training run: `points` metric points, the keys interleaved step by step, 1,000 per call. */
+async function seedLongRun(
+  call: <T>(query: string, variables: Record<string, unknown>) => Promise<T>,
+  experimentId: string | undefined,
+  points: number,
+): Promise<string | null> {
+  if (!points || !experimentId) return null;
+  const { startRun } = await call<{ startRun: { id: string } }>(START_RUN, { input: { experimentId, name: 'long-run' } });
+  for (let from = 0; from < points; from += 1000) {
+    const metrics = range(Math.min(1000, points - from)).map((i) => {
+      const n = from + i;
+      const step = Math.floor(n / LONG_RUN_KEYS.length);
+      return { key: LONG_RUN_KEYS[n % LONG_RUN_KEYS.length], value: 1 / (step + 1), step };
+    });
+    await call(LOG_RUN_METRICS, { runId: startRun.id, metrics });
+  }
+  return startRun.id;
 }

@@ -19,8 +19,8 @@ import {
 const USAGE = `usage: modelgraph <command> [options]
 
 commands:
-  models [--name-contains S] [--tag KEY=VALUE] [--first N] [--after CURSOR]
-  model <name> [--stage STAGE] [--first N] [--after CURSOR]
+  models [--name-contains S] [--tag KEY=VALUE] [--first N] [--after CURSOR | --last N] [--before CURSOR]
+  model <name> [--stage STAGE] [--first N] [--after CURSOR | --last N] [--before CURSOR]
   version <model> <version>
   register-model <name> [--scheme INTEGER|SEMVER|TIMESTAMP] [--description D] [--tag KEY=VALUE]...
   create-version <model> --artifact-uri URI [--digest ALG:HEX] [--bump MAJOR|MINOR|PATCH | --version LABEL]
@@ -39,7 +39,24 @@ class UsageError extends Error {}
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 const common = { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const satisfies Options;
-const paging = { first: { type: 'string' }, after: { type: 'string' } } as const satisfies Options;
+const paging = {
+  first: { type: 'string' }, after: { type: 'string' }, last: { type: 'string' }, before: { type: 'string' },
+} as const satisfies Options;
+
+/** The page variables from --first/--after/--last/--before (the server's default page without any). */
+function pageVariables(values: { first?: string; after?: string; last?: string; before?: string }) {
+  return { first: intOption('first', values.first), after: values.after, last: intOption('last', values.last), before: values.before };
+}
+
+/** "3 of 40; next page: --after C; previous page: --before C" */
+function pageSummary(page: { edges: unknown[]; totalCount: number; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor?: string | null; endCursor?: string | null } }): string {
+  const { pageInfo } = page;
+  return [
+    `${page.edges.length} of ${page.totalCount}`,
+    ...(pageInfo.hasNextPage ? [`next page: --after ${pageInfo.endCursor}`] : []),
+    ...(pageInfo.hasPreviousPage ? [`previous page: --last ${page.edges.length || 20} --before ${pageInfo.startCursor}`] : []),
+  ].join('; ');
+}
 const tags = { tag: { type: 'string', multiple: true } } as const satisfies Options;
 
 function parse<O extends Options>(argv: string[], options: O, positionals: string[]) {
@@ -95,7 +112,7 @@ function describeVersion(v: ModelVersionDetailFragment): string {
   ];
   if (v.framework) lines.push(`  framework ${v.framework}`);
   if (v.parent) lines.push(`  parent    ${v.parent.version} (${v.parent.id})`);
-  if (v.run) lines.push(`  run       ${v.run.name ?? v.run.id} in ${v.run.experiment.name} (${v.run.status})`);
+  if (v.run) lines.push(`  run       ${v.run.name} in ${v.run.experiment.name} (${v.run.status})`);
   if (v.gitCommit) lines.push(`  git       ${v.gitRepo ?? ''}@${v.gitCommit}`);
   for (const d of v.datasets) {
     lines.push(`  data      ${d.role.toLowerCase()}: ${d.datasetVersion.dataset.name} ${d.datasetVersion.version} ${d.datasetVersion.uri}`);
@@ -112,19 +129,19 @@ const commands: Record<string, Command> = {
     const { values } = parse(argv, { ...paging, 'name-contains': { type: 'string' }, tag: { type: 'string' } }, []);
     const [tag] = tagInputs(values.tag === undefined ? undefined : [values.tag]);
     const filter = values['name-contains'] !== undefined || tag ? { nameContains: values['name-contains'], tag } : undefined;
-    const { models } = await client.request(ModelsDocument, { first: intOption('first', values.first), after: values.after, filter });
+    const { models } = await client.request(ModelsDocument, { ...pageVariables(values), filter });
     if (values.json) return json(models);
     out(table(['NAME', 'SCHEME', 'LATEST', 'STAGE', 'UPDATED'], models.edges.map(({ node: m }) => [
       m.name, m.versioningScheme, m.latestVersion?.version ?? '-', m.latestVersion?.stage ?? '-', day(m.updatedAt),
     ])));
-    out(`${models.edges.length} of ${models.totalCount}${models.pageInfo.hasNextPage ? `; next page: --after ${models.pageInfo.endCursor}` : ''}`);
+    out(pageSummary(models));
   },
 
   async model(client, argv) {
     const { values, positionals } = parse(argv, { ...paging, stage: { type: 'string' } }, ['name']);
     const stage = oneOf('stage', values.stage, STAGES);
     const { model } = await client.request(ModelDocument, {
-      name: positionals[0], first: intOption('first', values.first), after: values.after, filter: stage ? { stage } : undefined,
+      name: positionals[0], ...pageVariables(values), filter: stage ? { stage } : undefined,
     });
     if (!model) throw new RegistryError(`model ${JSON.stringify(positionals[0])} not found`, 'NOT_FOUND');
     if (values.json) return json(model);
@@ -134,7 +151,7 @@ const commands: Record<string, Command> = {
     out(table(['VERSION', 'STAGE', 'CREATED', 'BY', 'ARTIFACT'], versions.edges.map(({ node: v }) => [
       v.version, v.stage, day(v.createdAt), v.createdBy, v.artifactUri,
     ])));
-    out(`${versions.edges.length} of ${versions.totalCount}${versions.pageInfo.hasNextPage ? `; next page: --after ${versions.pageInfo.endCursor}` : ''}`);
+    out(pageSummary(versions));
   },
 
   async version(client, argv) {

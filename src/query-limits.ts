@@ -5,6 +5,7 @@ import { GraphQLError, getNamedType, isListType, getNullableType, Kind, visit, t
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import { loadConfig, type QueryLimits } from './config';
 import { documentCostRule } from './document-cost';
+import { DEFAULT_PAGE_SIZE } from './common/cursors';
 
 /**
  * Fields plus repeats (pairs of fields sharing a response path) a document may ask validation to compare,
@@ -17,14 +18,17 @@ export const MAX_SELECTION_WORK = 15_000;
 const OWNED_LIST_SIZE = 3;
 
 /**
- * Cost = fields selected, where a connection multiplies its children by `first` and a plain list by
- * OWNED_LIST_SIZE. Computed from the final subgraph schema, so it survives buildSubgraphSchema.
+ * Cost = fields selected, where a connection multiplies its children by its page size (`first` or `last`,
+ * DEFAULT_PAGE_SIZE with neither) and a plain list by OWNED_LIST_SIZE. Computed from the final subgraph
+ * schema, so it survives buildSubgraphSchema.
  */
 const listEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
   // edges/nodes of a connection: the connection field already multiplied by `first`.
   if (type.name.endsWith('Connection')) return 1 + childComplexity;
-  if (typeof args.first === 'number' && getNamedType(field.type).name.endsWith('Connection')) {
-    return 1 + Math.max(args.first, 1) * childComplexity;
+  if (getNamedType(field.type).name.endsWith('Connection')) {
+    const sizes = [args.first, args.last].filter((n): n is number => typeof n === 'number');
+    const size = sizes.length ? Math.max(...sizes) : DEFAULT_PAGE_SIZE;
+    return 1 + Math.max(size, 1) * childComplexity;
   }
   if (isListType(getNullableType(field.type))) {
     // A list fetched by a list argument (nodes(ids:), _entities(representations:)) has that many items.

@@ -2,6 +2,7 @@ import { Directive, Field, Float, InputType, Int, ObjectType } from 'type-graphq
 import { Column, Entity, In, Index, PrimaryGeneratedColumn, type EntityManager } from 'typeorm';
 import { DateColumn, now } from './base.entity';
 import { defineLoader, groupLoader } from './loaders';
+import { ConnectionType } from './pagination';
 import { IntRange, LIMITS, MaxChars } from './validation';
 
 /** A metric point of a run, a model version (at registration) or, later, a deployment. Shareable with other subgraphs. */
@@ -9,9 +10,11 @@ import { IntRange, LIMITS, MaxChars } from './validation';
 @Directive('@shareable')
 @Entity('metric')
 @Index('IDX_metric_entity_key', ['entityId', 'key'])
+@Index('IDX_metric_latest', ['entityId', 'key', 'step'])
 export class Metric {
+  /** Logging order (not exposed: a point is addressed by its cursor). */
   @PrimaryGeneratedColumn({ name: 'id', type: 'integer' })
-  seq: number;
+  id: number;
 
   @Column({ name: 'entity_id', type: 'varchar', length: 40 })
   entityId: string;
@@ -56,20 +59,36 @@ export class MetricInput {
 export const metricsByEntity = defineLoader(
   'metricsByEntity',
   groupLoader<string, Metric>(
-    (db, ids) => db.manager.getRepository(Metric).find({ where: { entityId: In([...ids]) }, order: { seq: 'ASC' } }),
+    (db, ids) => db.manager.getRepository(Metric).find({ where: { entityId: In([...ids]) }, order: { id: 'ASC' } }),
     (m) => m.entityId,
   ),
 );
 
-/** The latest point per key (highest step, then last logged), ordered by key. */
-export function latestPerKey(points: Metric[]): Metric[] {
-  const latest = new Map<string, Metric>();
-  for (const p of points) {
-    const seen = latest.get(p.key);
-    if (!seen || (p.step ?? -1) >= (seen.step ?? -1)) latest.set(p.key, p);
-  }
-  return [...latest.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-}
+/**
+ * The latest point of each key: the highest step (steps are ≥ 0; a point without step is below every step,
+ * as NULL sorts last in a descending order on both engines), then the last logged. For many entities in
+ * one statement: the distinct keys come from the (entity_id, key) index, and each key's latest point is
+ * one probe of the (entity_id, key, step) index, so a run's points are never all read.
+ */
+export const latestMetricsByEntity = defineLoader(
+  'latestMetricsByEntity',
+  groupLoader<string, Metric>(
+    async (db, ids) => {
+      const key = db.manager.connection.driver.escape('key');
+      const latestIds = `SELECT (SELECT l.id FROM metric l WHERE l.entity_id = k.entity_id AND l.${key} = k.${key}
+          ORDER BY l.step DESC, l.id DESC LIMIT 1)
+        FROM (SELECT DISTINCT d.entity_id, d.${key} FROM metric d WHERE d.entity_id IN (:...latestOf)) k`;
+      const rows = await db.manager.createQueryBuilder(Metric, 'latest')
+        .where(`latest.id IN (${latestIds})`, { latestOf: [...ids] })
+        .getMany();
+      // By key in code-point order, the same on every engine and collation.
+      return rows.sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
+    },
+    (m) => m.entityId,
+  ),
+);
+
+export const MetricConnection = ConnectionType('Metric', Metric);
 
 export async function insertMetrics(em: EntityManager, entityId: string, metrics: MetricInput[] | undefined | null): Promise<void> {
   if (!metrics?.length) return;

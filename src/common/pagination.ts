@@ -1,46 +1,53 @@
 import DataLoader from 'dataloader';
 import { ArgsType, Directive, Field, InputType, Int, ObjectType, registerEnumType, type ClassType } from 'type-graphql';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { BadInputError } from './errors';
+import type { Database } from '../db/database';
+import {
+  applyCursors, checkPageArgs, DEFAULT_PAGE_SIZE, encodeCursor, MAX_PAGE_SIZE, readOrder, slicePage, SortDirection,
+  type CursorValue, type PageArgsInput, type PageWindow, type Sort,
+} from './cursors';
 import { MAX_BATCH } from './loaders';
 
-export const MAX_PAGE_SIZE = 100;
-export const DEFAULT_PAGE_SIZE = 20;
+export { checkPageArgs, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SortDirection, type Sort } from './cursors';
 
-export enum SortDirection {
-  ASC = 'ASC',
-  DESC = 'DESC',
-}
 registerEnumType(SortDirection, { name: 'SortDirection' });
 
+/** Relay page arguments. The default page size lives here, not in the SDL, so `last` alone works. */
 @ArgsType()
-export class PageArgs {
-  @Field(() => Int, { nullable: true, defaultValue: DEFAULT_PAGE_SIZE, description: `0..${MAX_PAGE_SIZE}` })
-  first: number | null = DEFAULT_PAGE_SIZE;
+export class PageArgs implements PageArgsInput {
+  @Field(() => Int, { nullable: true, description: `Page forward: the first items (0..${MAX_PAGE_SIZE}; ${DEFAULT_PAGE_SIZE} when neither first nor last is given)` })
+  first?: number | null;
 
-  @Field(() => String, { nullable: true, description: 'The endCursor of the previous page' })
+  @Field(() => String, { nullable: true, description: 'Items after this cursor (the endCursor of the previous page)' })
   after?: string | null;
+
+  @Field(() => Int, { nullable: true, description: `Page backward: the last items (0..${MAX_PAGE_SIZE}); not with first` })
+  last?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Items before this cursor (the startCursor of the next page)' })
+  before?: string | null;
 }
 
 @ObjectType()
 @Directive('@shareable')
 export class PageInfo {
-  @Field()
+  @Field({ description: 'More items follow this page (paging backward: true when `before` was given)' })
   hasNextPage: boolean;
 
-  @Field(() => String, { nullable: true })
-  endCursor: string | null;
-}
+  @Field({ description: 'More items precede this page (paging forward: true when `after` was given)' })
+  hasPreviousPage: boolean;
 
-/** How a list is ordered: one property (string or number) with the id as tie-breaker, in one direction. */
-export interface Sort<E> {
-  property: keyof E & string;
-  direction: SortDirection;
+  @Field(() => String, { nullable: true, description: 'The first edge\'s cursor: pass as `before` for the page before' })
+  startCursor: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The last edge\'s cursor: pass as `after` for the page after' })
+  endCursor: string | null;
 }
 
 export interface Page<E> {
   items: E[];
   hasNextPage: boolean;
+  hasPreviousPage: boolean;
   count: () => Promise<number>;
   sort: Sort<E>;
 }
@@ -84,34 +91,6 @@ export function ConnectionType<E extends object>(name: string, nodeType: ClassTy
   return ConnectionClass;
 }
 
-type CursorValue = string | number;
-
-function encodeCursor(value: CursorValue, id: CursorValue): string {
-  return Buffer.from(JSON.stringify([value, id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [CursorValue, CursorValue] {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 2 && ['string', 'number'].includes(typeof parsed[0]) && ['string', 'number'].includes(typeof parsed[1])) {
-      return [parsed[0] as CursorValue, parsed[1] as CursorValue];
-    }
-  } catch {
-    // fall through: every malformed cursor gets the same answer
-  }
-  throw new BadInputError('after', 'is not a cursor returned by this list');
-}
-
-/** Validated page arguments (`first: null` means the default). */
-export function checkPageArgs(args: PageArgs): { first: number; after: string | null } {
-  const first = args.first ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
-    throw new BadInputError('first', `must be between 0 and ${MAX_PAGE_SIZE}`);
-  }
-  if (args.after != null) decodeCursor(args.after);
-  return { first, after: args.after ?? null };
-}
-
 export function toConnection<E extends { id: CursorValue }>(cls: ClassType<Connection<E>>, page: Page<E>): Connection<E> {
   const connection = new cls() as Connection<E> & { counter: () => Promise<number> };
   const cursorOf = (e: E) => encodeCursor(e[page.sort.property] as CursorValue, e.id);
@@ -119,112 +98,137 @@ export function toConnection<E extends { id: CursorValue }>(cls: ClassType<Conne
   connection.nodes = page.items;
   connection.pageInfo = {
     hasNextPage: page.hasNextPage,
+    hasPreviousPage: page.hasPreviousPage,
+    startCursor: page.items.length ? cursorOf(page.items[0]) : null,
     endCursor: page.items.length ? cursorOf(page.items[page.items.length - 1]) : null,
   };
   connection.counter = page.count;
   return connection;
 }
 
-function applyOrder<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>, alias: string, sort: Sort<E>): void {
-  if (sort.property !== 'id') qb.addOrderBy(`${alias}.${sort.property}`, sort.direction);
-  qb.addOrderBy(`${alias}.id`, sort.direction);
+function applyOrder<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>, sort: Sort<E>): void {
+  if (sort.property !== 'id') qb.addOrderBy(`${qb.alias}.${sort.property}`, sort.direction);
+  qb.addOrderBy(`${qb.alias}.id`, sort.direction);
 }
 
-/** Keyset condition: rows strictly after the cursor in the sort order. */
-function applyCursor<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>, alias: string, sort: Sort<E>, after: string): void {
-  const [value, id] = decodeCursor(after);
-  const op = sort.direction === SortDirection.ASC ? '>' : '<';
-  if (sort.property === 'id') {
-    qb.andWhere(`${alias}.id ${op} :cursorId`, { cursorId: id });
-  } else {
-    qb.andWhere(`(${alias}.${sort.property} ${op} :cursorValue OR (${alias}.${sort.property} = :cursorValue AND ${alias}.id ${op} :cursorId))`,
-      { cursorValue: value, cursorId: id });
-  }
-}
-
-/** One page of a filtered root list: LIMIT first+1 after the cursor; the count runs only if asked for. */
+/**
+ * One page of a filtered root list: LIMIT size+1 between the cursors, read backward for `last`; the count
+ * runs only if asked for.
+ */
 export async function paginate<E extends ObjectLiteral & { id: CursorValue }>(
   qb: SelectQueryBuilder<E>,
   sort: Sort<E>,
-  pageArgs: PageArgs,
+  pageArgs: PageArgsInput,
 ): Promise<Page<E>> {
-  const args = checkPageArgs(pageArgs);
-  const alias = qb.alias;
+  const window = checkPageArgs(pageArgs);
   const counter = qb.clone();
-  if (args.after) applyCursor(qb, alias, sort, args.after);
-  applyOrder(qb, alias, sort);
-  // first + 1 rows tell whether another page exists (for first: 0 too).
-  const rows = await qb.take(args.first + 1).getMany();
+  applyCursors(qb, sort, window);
+  applyOrder(qb, readOrder(sort, window));
+  // size + 1 rows tell whether another page exists (for a size of 0 too).
+  const rows = await qb.take(window.size + 1).getMany();
   let counted: Promise<number> | undefined;
-  return {
-    items: rows.slice(0, args.first),
-    hasNextPage: rows.length > args.first,
-    count: () => (counted ??= counter.getCount()),
-    sort,
-  };
+  return { ...slicePage(rows, window), count: () => (counted ??= counter.getCount()), sort };
 }
 
 export interface ChildListSpec<E extends ObjectLiteral> {
-  /** The filtered query over the child table, without the parent condition. */
-  query: (db: import('../db/database').Database) => SelectQueryBuilder<E>;
-  parentProperty: keyof E & string;
+  /** The filtered query over the child table (joined to a link table if need be), without the parent condition. */
+  query: (db: Database) => SelectQueryBuilder<E>;
+  /** The parent key: a property of the child… */
+  parentProperty?: keyof E & string;
+  /** …or a column of a joined link table, as `alias.column` (then a child may appear under several parents). */
+  parentColumn?: string;
   sort: Sort<E>;
+}
+
+function parentExpression<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>, spec: ChildListSpec<E>): string {
+  if (spec.parentColumn) return spec.parentColumn;
+  return `${qb.alias}.${columnOf(qb, spec.parentProperty!)}`;
+}
+
+/** Item counts per parent, one GROUP BY statement per batch. */
+function childCountLoader<E extends ObjectLiteral>(db: Database, spec: ChildListSpec<E>): DataLoader<string, number, string> {
+  return new DataLoader<string, number, string>(async (parentIds) => {
+    const qb = spec.query(db);
+    const parent = parentExpression(qb, spec);
+    const rows = await qb
+      .select(parent, 'parent')
+      .addSelect('COUNT(*)', 'n')
+      .andWhere(`${parent} IN (:...countParents)`, { countParents: [...parentIds] })
+      .groupBy(parent)
+      .getRawMany<{ parent: string; n: number | string }>();
+    const byParent = new Map(rows.map((r) => [String(r.parent), Number(r.n)]));
+    return parentIds.map((p) => byParent.get(p) ?? 0);
+  }, { maxBatchSize: MAX_BATCH });
 }
 
 /**
  * Pages of a child list for many parents in one statement: ROW_NUMBER() OVER (PARTITION BY parent)
- * keeps the first `first+1` rows of each parent; a sibling loader counts per parent with GROUP BY.
+ * keeps the first `size+1` rows of each parent in reading order (reversed for `last`); a sibling loader
+ * counts per parent with GROUP BY.
  */
 export function childPageLoader<E extends ObjectLiteral & { id: CursorValue }>(
-  db: import('../db/database').Database,
+  db: Database,
   spec: ChildListSpec<E>,
-  pageArgs: PageArgs,
+  pageArgs: PageArgsInput,
 ): DataLoader<string, Page<E>, string> {
-  const { parentProperty: parent, sort } = spec;
-  const counts = new DataLoader<string, number, string>(async (parentIds) => {
-    const qb = spec.query(db);
-    const rows = await qb
-      .select(`${qb.alias}.${parent}`, 'parent')
-      .addSelect('COUNT(*)', 'n')
-      .andWhere(`${qb.alias}.${parent} IN (:...countParents)`, { countParents: [...parentIds] })
-      .groupBy(`${qb.alias}.${parent}`)
-      .getRawMany<{ parent: string; n: number | string }>();
-    const byParent = new Map(rows.map((r) => [r.parent, Number(r.n)]));
-    return parentIds.map((p) => byParent.get(p) ?? 0);
-  }, { maxBatchSize: MAX_BATCH });
-
+  const counts = childCountLoader(db, spec);
   return new DataLoader<string, Page<E>, string>(async (parentIds) => {
-    const args = checkPageArgs(pageArgs);
-    const inner = spec.query(db);
-    const a = inner.alias;
-    const dir = sort.direction;
-    const orderSql = sort.property === 'id' ? `${a}.id ${dir}` : `${a}.${columnOf(inner, sort.property)} ${dir}, ${a}.id ${dir}`;
-    inner.andWhere(`${a}.${parent} IN (:...pageParents)`, { pageParents: [...parentIds] });
-    if (args.after) applyCursor(inner, a, sort, args.after);
-    inner
-      .select(`${a}.id`, 'id')
-      .addSelect(`ROW_NUMBER() OVER (PARTITION BY ${a}.${columnOf(inner, parent)} ORDER BY ${orderSql})`, 'rn');
-    const rows = await db.manager
-      .createQueryBuilder(inner.expressionMap.mainAlias!.target, 'page')
-      .where(`page.id IN (SELECT w.id FROM (${inner.getQuery()}) w WHERE w.rn <= :pageLimit)`)
-      .setParameters({ ...inner.getParameters(), pageLimit: args.first + 1 })
-      .orderBy(`page.${parent}`)
-      .getMany() as E[];
-    const groups = new Map<string, E[]>();
-    for (const row of rows) {
-      const key = String(row[parent]);
-      (groups.get(key) ?? groups.set(key, []).get(key)!).push(row);
-    }
-    return parentIds.map((p) => {
-      const list = sortRows(groups.get(p) ?? [], sort);
-      return {
-        items: list.slice(0, args.first),
-        hasNextPage: list.length > args.first,
-        count: () => counts.load(p),
-        sort,
-      };
-    });
+    const window = checkPageArgs(pageArgs);
+    // One parent (a run's metric history, say): a plain LIMIT reads one page of the index, where the
+    // window would rank every child of the parent.
+    const groups = parentIds.length === 1
+      ? new Map([[parentIds[0], await oneParentRows(db, spec, window, parentIds[0])]])
+      : await windowedRows(db, spec, window, parentIds);
+    return parentIds.map((p) => ({
+      ...slicePage(sortRows(groups.get(p) ?? [], readOrder(spec.sort, window)), window),
+      count: () => counts.load(p),
+      sort: spec.sort,
+    }));
   }, { maxBatchSize: MAX_BATCH });
+}
+
+async function oneParentRows<E extends ObjectLiteral & { id: CursorValue }>(
+  db: Database, spec: ChildListSpec<E>, window: PageWindow, parentId: string,
+): Promise<E[]> {
+  const qb = spec.query(db);
+  qb.andWhere(`${parentExpression(qb, spec)} = :onlyParent`, { onlyParent: parentId });
+  applyCursors(qb, spec.sort, window);
+  applyOrder(qb, readOrder(spec.sort, window));
+  return qb.limit(window.size + 1).getMany();
+}
+
+/** Up to size+1 rows per parent, in one statement; a child linked to several parents is listed under each. */
+async function windowedRows<E extends ObjectLiteral & { id: CursorValue }>(
+  db: Database, spec: ChildListSpec<E>, window: PageWindow, parentIds: readonly string[],
+): Promise<Map<string, E[]>> {
+  const order = readOrder(spec.sort, window);
+  const inner = spec.query(db);
+  const a = inner.alias;
+  const parent = parentExpression(inner, spec);
+  const orderSql = order.property === 'id'
+    ? `${a}.id ${order.direction}`
+    : `${a}.${columnOf(inner, order.property)} ${order.direction}, ${a}.id ${order.direction}`;
+  inner.andWhere(`${parent} IN (:...pageParents)`, { pageParents: [...parentIds] });
+  applyCursors(inner, spec.sort, window);
+  inner
+    .select(`${a}.id`, 'id')
+    .addSelect(parent, 'parent')
+    .addSelect(`ROW_NUMBER() OVER (PARTITION BY ${parent} ORDER BY ${orderSql})`, 'rn');
+  const { raw, entities } = await db.manager
+    .createQueryBuilder(inner.expressionMap.mainAlias!.target, 'page')
+    .innerJoin(`(${inner.getQuery()})`, 'w', 'w.id = page.id')
+    .addSelect('w.parent', 'w_parent')
+    .addSelect('w.id', 'w_id')
+    .where('w.rn <= :pageLimit')
+    .setParameters({ ...inner.getParameters(), pageLimit: window.size + 1 })
+    .getRawAndEntities<{ w_parent: CursorValue; w_id: CursorValue }>();
+  const byId = new Map((entities as E[]).map((e) => [String(e.id), e]));
+  const groups = new Map<string, E[]>();
+  for (const row of raw) {
+    const key = String(row.w_parent);
+    (groups.get(key) ?? groups.set(key, []).get(key)!).push(byId.get(String(row.w_id))!);
+  }
+  return groups;
 }
 
 function columnOf<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>, property: string): string {

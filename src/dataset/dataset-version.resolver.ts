@@ -1,13 +1,14 @@
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { present } from '../common/loaders';
+import { PageArgs, toConnection, type Connection } from '../common/pagination';
 import { Tag, tagsByEntity } from '../common/tags';
-import { ModelVersion } from '../model-version/model-version.entity';
-import { usagesOfDatasetVersion, versionById } from '../model-version/model-version.loaders';
-import { Run } from '../run/run.entity';
-import { consumersOf, runById } from '../run/run.loaders';
-import { Dataset, DatasetVersion } from './dataset.entity';
-import { datasetById, datasetVersionById, derivativesOf, sourcesOf } from './dataset.loaders';
+import { DatasetRole, ModelVersion, ModelVersionConnection } from '../model-version/model-version.entity';
+import { usedByPages } from '../model-version/model-version.loaders';
+import { Run, RunConnection } from '../run/run.entity';
+import { consumerPages } from '../run/run.loaders';
+import { Dataset, DatasetVersion, DatasetVersionConnection } from './dataset.entity';
+import { datasetById, datasetVersionById, derivativePages, sourcesOf } from './dataset.loaders';
 
 @Resolver(() => DatasetVersion)
 export class DatasetVersionResolver {
@@ -22,22 +23,22 @@ export class DatasetVersionResolver {
     return present(await ctx.loaders.get(datasetVersionById).loadMany(links.map((l) => l.sourceId)));
   }
 
-  @FieldResolver(() => [DatasetVersion], { description: 'Dataset versions made from this one' })
-  async derivatives(@Root() v: DatasetVersion, @Ctx() ctx: Context): Promise<DatasetVersion[]> {
-    const links = await ctx.loaders.get(derivativesOf).load(v.id);
-    return present(await ctx.loaders.get(datasetVersionById).loadMany(links.map((l) => l.datasetVersionId)));
+  @FieldResolver(() => DatasetVersionConnection, { description: 'Dataset versions made from this one, oldest first' })
+  async derivatives(@Root() v: DatasetVersion, @Ctx() ctx: Context, @Args() page: PageArgs): Promise<Connection<DatasetVersion>> {
+    return toConnection(DatasetVersionConnection, await ctx.loaders.get(derivativePages, { ...page }).load(v.id));
   }
 
-  @FieldResolver(() => [ModelVersion], { description: 'Model versions trained, validated or tested on it' })
-  async usedBy(@Root() v: DatasetVersion, @Ctx() ctx: Context): Promise<ModelVersion[]> {
-    const links = await ctx.loaders.get(usagesOfDatasetVersion).load(v.id);
-    return present(await ctx.loaders.get(versionById).loadMany(links.map((l) => l.modelVersionId)));
+  @FieldResolver(() => ModelVersionConnection, { description: 'Model versions registered with it (in `role` only, if given), oldest first' })
+  async usedBy(
+    @Root() v: DatasetVersion, @Ctx() ctx: Context, @Args() page: PageArgs,
+    @Arg('role', () => DatasetRole, { nullable: true, description: 'e.g. TRAINING: the models trained on it' }) role?: DatasetRole | null,
+  ): Promise<Connection<ModelVersion>> {
+    return toConnection(ModelVersionConnection, await ctx.loaders.get(usedByPages, { page: { ...page }, role: role ?? null }).load(v.id));
   }
 
-  @FieldResolver(() => [Run], { description: 'Runs that consumed it' })
-  async consumedBy(@Root() v: DatasetVersion, @Ctx() ctx: Context): Promise<Run[]> {
-    const links = await ctx.loaders.get(consumersOf).load(v.id);
-    return present(await ctx.loaders.get(runById).loadMany(links.map((l) => l.runId)));
+  @FieldResolver(() => RunConnection, { description: 'Runs that consumed it, oldest first' })
+  async consumedBy(@Root() v: DatasetVersion, @Ctx() ctx: Context, @Args() page: PageArgs): Promise<Connection<Run>> {
+    return toConnection(RunConnection, await ctx.loaders.get(consumerPages, { ...page }).load(v.id));
   }
 
   @FieldResolver(() => [Tag])

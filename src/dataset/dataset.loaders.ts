@@ -25,12 +25,15 @@ export const latestDatasetVersion = defineLoader('latestDatasetVersion', groupLo
   (v) => v.datasetId,
 ));
 
-/** Links of derivation: by derived id (its sources) and by source id (what was made from it). */
+/** Links of derivation by derived id (its sources); by source id, derivativePages pages what was made from it (oldest first). */
 export const sourcesOf = defineLoader('sourcesOf', groupLoader<string, DatasetVersionSource>(
   (db, ids) => db.manager.find(DatasetVersionSource, { where: { datasetVersionId: In([...ids]) }, order: { sourceId: 'ASC' } }),
   (l) => l.datasetVersionId,
 ));
-export const derivativesOf = defineLoader('derivativesOf', groupLoader<string, DatasetVersionSource>(
-  (db, ids) => db.manager.find(DatasetVersionSource, { where: { sourceId: In([...ids]) }, order: { datasetVersionId: 'ASC' } }),
-  (l) => l.sourceId,
-));
+export const derivativePages = defineLoader('derivativePages', (db, page: PageArgs) =>
+  childPageLoader(db, {
+    query: (d) => d.manager.createQueryBuilder(DatasetVersion, 'dv').innerJoin(DatasetVersionSource, 'dvs', 'dvs.datasetVersionId = dv.id'),
+    parentColumn: 'dvs.source_id',
+    sort: { property: 'id', direction: SortDirection.ASC },
+  }, page),
+);

@@ -4,7 +4,7 @@ import { applyCommonFilter } from '../common/filters';
 import { byIdLoader, defineLoader, groupLoader } from '../common/loaders';
 import { childPageLoader, SortDirection, type PageArgs } from '../common/pagination';
 import { Model } from '../model/model.entity';
-import { ModelVersion, ModelVersionDataset } from './model-version.entity';
+import { DatasetRole, ModelVersion, ModelVersionDataset } from './model-version.entity';
 import type { ModelVersionFilter, ModelVersionOrder } from './model-version.inputs';
 
 export const versionById = byIdLoader('versionById', ModelVersion);
@@ -43,23 +43,32 @@ export const latestVersionOf = defineLoader('latestVersionOf', groupLoader<strin
   (v) => v.modelId,
 ));
 
-export const versionsByRun = defineLoader('versionsByRun', groupLoader<string, ModelVersion>(
-  (db, runIds) => db.manager.find(ModelVersion, { where: { runId: In([...runIds]) }, order: { id: 'ASC' } }),
-  (v) => v.runId!,
-));
+const OLDEST_FIRST = { property: 'id', direction: SortDirection.ASC } as const;
 
-export const childrenOf = defineLoader('childrenOf', groupLoader<string, ModelVersion>(
-  (db, parentIds) => db.manager.find(ModelVersion, { where: { parentId: In([...parentIds]) }, order: { id: 'ASC' } }),
-  (v) => v.parentId!,
-));
+/** Run.producedVersions pages, oldest first, batched across runs. */
+export const producedVersionPages = defineLoader('producedVersionPages', (db, page: PageArgs) =>
+  childPageLoader(db, { query: (d) => d.manager.createQueryBuilder(ModelVersion, 'mv'), parentProperty: 'runId', sort: OLDEST_FIRST }, page),
+);
 
-/** Dataset links of each model version, and model-version links of each dataset version. */
+/** ModelVersion.children pages, oldest first, batched across parents. */
+export const childVersionPages = defineLoader('childVersionPages', (db, page: PageArgs) =>
+  childPageLoader(db, { query: (d) => d.manager.createQueryBuilder(ModelVersion, 'mv'), parentProperty: 'parentId', sort: OLDEST_FIRST }, page),
+);
+
+/** DatasetVersion.usedBy pages: versions registered with the dataset version (in one role, if given), oldest first. */
+export const usedByPages = defineLoader('usedByPages', (db, p: { page: PageArgs; role: DatasetRole | null }) =>
+  childPageLoader(db, {
+    query: (d) => d.manager.createQueryBuilder(ModelVersion, 'mv')
+      .innerJoin(ModelVersionDataset, 'mvd', p.role ? 'mvd.modelVersionId = mv.id AND mvd.role = :usageRole' : 'mvd.modelVersionId = mv.id',
+        p.role ? { usageRole: p.role } : {}),
+    parentColumn: 'mvd.dataset_version_id',
+    sort: OLDEST_FIRST,
+  }, p.page),
+);
+
+/** Dataset links of each model version. */
 export const datasetsOfVersion = defineLoader('datasetsOfVersion', groupLoader<string, ModelVersionDataset>(
   (db, ids) => db.manager.find(ModelVersionDataset, { where: { modelVersionId: In([...ids]) }, order: { datasetVersionId: 'ASC' } }),
   (l) => l.modelVersionId,
-));
-export const usagesOfDatasetVersion = defineLoader('usagesOfDatasetVersion', groupLoader<string, ModelVersionDataset>(
-  (db, ids) => db.manager.find(ModelVersionDataset, { where: { datasetVersionId: In([...ids]) }, order: { modelVersionId: 'ASC' } }),
-  (l) => l.datasetVersionId,
 ));
 

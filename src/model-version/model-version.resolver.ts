@@ -1,8 +1,9 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { BadInputError } from '../common/errors';
 import { isIdOf } from '../common/ids';
 import { present } from '../common/loaders';
+import { PageArgs, toConnection, type Connection } from '../common/pagination';
 import { Metric, metricsByEntity } from '../common/metrics';
 import { Tag, tagsByEntity } from '../common/tags';
 import { datasetVersionById } from '../dataset/dataset.loaders';
@@ -10,9 +11,9 @@ import { Model } from '../model/model.entity';
 import { modelById, modelByName } from '../model/model.loaders';
 import { Run } from '../run/run.entity';
 import { runById } from '../run/run.loaders';
-import { DatasetUsage, ModelVersion } from './model-version.entity';
+import { DatasetUsage, ModelVersion, ModelVersionConnection } from './model-version.entity';
 import { CreateModelVersionInput } from './model-version.inputs';
-import { childrenOf, datasetsOfVersion, versionById, versionByLabel } from './model-version.loaders';
+import { childVersionPages, datasetsOfVersion, versionById, versionByLabel } from './model-version.loaders';
 
 @Resolver(() => ModelVersion)
 export class ModelVersionResolver {
@@ -59,9 +60,9 @@ export class ModelVersionResolver {
     return v.parentId ? ctx.loaders.get(versionById).load(v.parentId) : Promise.resolve(null);
   }
 
-  @FieldResolver(() => [ModelVersion], { description: 'Versions derived from it' })
-  children(@Root() v: ModelVersion, @Ctx() ctx: Context): Promise<ModelVersion[]> {
-    return ctx.loaders.get(childrenOf).load(v.id);
+  @FieldResolver(() => ModelVersionConnection, { description: 'Versions derived from it, oldest first' })
+  async children(@Root() v: ModelVersion, @Ctx() ctx: Context, @Args() page: PageArgs): Promise<Connection<ModelVersion>> {
+    return toConnection(ModelVersionConnection, await ctx.loaders.get(childVersionPages, { ...page }).load(v.id));
   }
 
   @FieldResolver(() => [Metric], { description: 'Metrics recorded at registration' })

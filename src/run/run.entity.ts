@@ -29,9 +29,9 @@ export class Run extends BaseRecord {
   @JoinColumn({ name: 'experiment_id' })
   experimentRow?: Relation<Experiment>;
 
-  @Field(() => String, { nullable: true })
-  @Column({ type: 'varchar', length: LIMITS.name, nullable: true })
-  name: string | null;
+  @Field({ description: 'As given at start, else a generated adjective-noun-xxxx name (e.g. brisk-otter-3k7q)' })
+  @Column({ type: 'varchar', length: LIMITS.name })
+  name: string;
 
   @Field(() => RunStatus)
   @Column({ type: 'varchar', length: 16 })

@@ -1,6 +1,7 @@
 import { In } from 'typeorm';
 import { byIdLoader, defineLoader, groupLoader } from '../common/loaders';
 import { childPageLoader, SortDirection, type PageArgs } from '../common/pagination';
+import { Metric } from '../common/metrics';
 import { Run, RunInput } from './run.entity';
 import type { RunFilter } from './run.inputs';
 
@@ -25,8 +26,20 @@ export const inputIdsByRun = defineLoader('inputIdsByRun', groupLoader<string, R
   (r) => r.runId,
 ));
 
-/** Which runs consumed each dataset version (link rows; the runs come from runById). */
-export const consumersOf = defineLoader('consumersOf', groupLoader<string, RunInput>(
-  (db, dsvIds) => db.manager.find(RunInput, { where: { datasetVersionId: In([...dsvIds]) }, order: { runId: 'ASC' } }),
-  (r) => r.datasetVersionId,
-));
+/** DatasetVersion.consumedBy pages: the runs that read each dataset version, oldest first. */
+export const consumerPages = defineLoader('consumerPages', (db, page: PageArgs) =>
+  childPageLoader(db, {
+    query: (d) => d.manager.createQueryBuilder(Run, 'r').innerJoin(RunInput, 'ri', 'ri.runId = r.id'),
+    parentColumn: 'ri.dataset_version_id',
+    sort: { property: 'id', direction: SortDirection.ASC },
+  }, page),
+);
+
+/** Run.metricHistory pages: the points of one key, in logging order. */
+export const metricHistoryPages = defineLoader('metricHistoryPages', (db, p: { page: PageArgs; key: string }) =>
+  childPageLoader(db, {
+    query: (d) => d.manager.createQueryBuilder(Metric, 'm').where('m.key = :metricKey', { metricKey: p.key }),
+    parentProperty: 'entityId',
+    sort: { property: 'id', direction: SortDirection.ASC },
+  }, p.page),
+);

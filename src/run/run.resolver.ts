@@ -1,18 +1,19 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { isIdOf } from '../common/ids';
 import { present } from '../common/loaders';
-import { latestPerKey, Metric, MetricInput, metricsByEntity } from '../common/metrics';
+import { latestMetricsByEntity, Metric, MetricConnection, MetricInput } from '../common/metrics';
+import { PageArgs, toConnection, type Connection } from '../common/pagination';
 import { Tag, tagsByEntity } from '../common/tags';
 import { DatasetVersion } from '../dataset/dataset.entity';
 import { datasetVersionById } from '../dataset/dataset.loaders';
 import { Experiment } from '../experiment/experiment.entity';
 import { experimentById } from '../experiment/experiment.loaders';
-import { ModelVersion } from '../model-version/model-version.entity';
-import { versionsByRun } from '../model-version/model-version.loaders';
+import { ModelVersion, ModelVersionConnection } from '../model-version/model-version.entity';
+import { producedVersionPages } from '../model-version/model-version.loaders';
 import { Run, RunStatus } from './run.entity';
 import { StartRunInput } from './run.inputs';
-import { inputIdsByRun, runById } from './run.loaders';
+import { inputIdsByRun, metricHistoryPages, runById } from './run.loaders';
 
 @Resolver(() => Run)
 export class RunResolver {
@@ -50,14 +51,14 @@ export class RunResolver {
     return (await ctx.loaders.get(experimentById).load(run.experimentId))!;
   }
 
-  @FieldResolver(() => [Metric], { description: 'The latest point of each key (highest step, then last logged)' })
-  async metrics(@Root() run: Run, @Ctx() ctx: Context): Promise<Metric[]> {
-    return latestPerKey(await ctx.loaders.get(metricsByEntity).load(run.id));
+  @FieldResolver(() => [Metric], { description: 'The latest point of each key (highest step, then last logged), by key' })
+  metrics(@Root() run: Run, @Ctx() ctx: Context): Promise<Metric[]> {
+    return ctx.loaders.get(latestMetricsByEntity).load(run.id);
   }
 
-  @FieldResolver(() => [Metric], { description: 'Every point logged for one key, in logging order' })
-  async metricHistory(@Root() run: Run, @Ctx() ctx: Context, @Arg('key') key: string): Promise<Metric[]> {
-    return (await ctx.loaders.get(metricsByEntity).load(run.id)).filter((m) => m.key === key);
+  @FieldResolver(() => MetricConnection, { description: 'Every point logged for one key, in logging order' })
+  async metricHistory(@Root() run: Run, @Ctx() ctx: Context, @Arg('key') key: string, @Args() page: PageArgs): Promise<Connection<Metric>> {
+    return toConnection(MetricConnection, await ctx.loaders.get(metricHistoryPages, { page: { ...page }, key }).load(run.id));
   }
 
   @FieldResolver(() => [DatasetVersion], { description: 'Dataset versions the run consumed' })
@@ -66,9 +67,9 @@ export class RunResolver {
     return present(await ctx.loaders.get(datasetVersionById).loadMany(links.map((l) => l.datasetVersionId)));
   }
 
-  @FieldResolver(() => [ModelVersion], { description: 'Model versions registered from this run' })
-  producedVersions(@Root() run: Run, @Ctx() ctx: Context): Promise<ModelVersion[]> {
-    return ctx.loaders.get(versionsByRun).load(run.id);
+  @FieldResolver(() => ModelVersionConnection, { description: 'Model versions registered from this run, oldest first' })
+  async producedVersions(@Root() run: Run, @Ctx() ctx: Context, @Args() page: PageArgs): Promise<Connection<ModelVersion>> {
+    return toConnection(ModelVersionConnection, await ctx.loaders.get(producedVersionPages, { ...page }).load(run.id));
   }
 
   @FieldResolver(() => [Tag])

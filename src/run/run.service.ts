@@ -10,6 +10,7 @@ import { LIMITS } from '../common/validation';
 import { DatasetVersion } from '../dataset/dataset.entity';
 import { Experiment } from '../experiment/experiment.entity';
 import { addEdges, LineageRelation } from '../lineage/lineage.edges';
+import { defaultRunName } from './run-names';
 import { Run, RunInput, RunStatus } from './run.entity';
 import type { StartRunInput } from './run.inputs';
 
@@ -32,7 +33,7 @@ export class RunService {
         const run = em.create(Run, {
           id,
           experimentId: input.experimentId,
-          name: input.name ?? null,
+          name: input.name ?? defaultRunName(id),
           status: RunStatus.RUNNING,
           params: input.params ?? null,
           gitRepo: input.gitRepo ?? null,

@@ -98,8 +98,8 @@ describe('createDataset, createDatasetVersion, dataset() and datasetVersion(): b
         [[dsv1, modelId, unknownId('dsv')], 'input.derivedFromIds.1'],
       ];
       for (const [ids, field] of cases) await rejects({ ...valid(), derivedFromIds: ids }, { code: 'NOT_FOUND', field });
-      const d = await t.ok('query($id: ID!) { datasetVersion(id: $id) { derivatives { id } } }', { id: dsv1 });
-      expect(d.datasetVersion.derivatives).toEqual([]);
+      const d = await t.ok('query($id: ID!) { datasetVersion(id: $id) { derivatives { totalCount nodes { id } } } }', { id: dsv1 });
+      expect(d.datasetVersion.derivatives).toEqual({ totalCount: 0, nodes: [] });
     });
 
     it('a label the dataset already has → CONFLICT on input.version, nothing written; labels are case-sensitive', async () => {

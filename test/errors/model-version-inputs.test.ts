@@ -152,17 +152,17 @@ describe('createModelVersion and modelVersion(): bad inputs', () => {
       await rejects({ ...valid(), datasets: [ok, { datasetVersionId: f.datasetId, role: 'TEST' }] }, { code: 'NOT_FOUND', field: 'input.datasets.1' });
       await rejects({ ...valid(), datasets: [ok, { datasetVersionId: f.versionId }, { datasetVersionId: unknownId('dsv') }] },
         { code: 'NOT_FOUND', field: 'input.datasets.1' });
-      const usedBy = await t.ok('query($id: ID!) { datasetVersion(id: $id) { usedBy { id } } }', { id: f.datasetVersionId });
-      expect(usedBy.datasetVersion.usedBy).toEqual([]);
+      const usedBy = await t.ok('query($id: ID!) { datasetVersion(id: $id) { usedBy { totalCount nodes { id } } } }', { id: f.datasetVersionId });
+      expect(usedBy.datasetVersion.usedBy).toEqual({ totalCount: 0, nodes: [] });
     });
     it('a failed registration leaves no trace on the run, the parent or the dataset version', async () => {
       await rejects({ ...valid(), runId: f.runId, parentVersionId: f.versionId, datasets: [{ datasetVersionId: f.datasetVersionId }],
         artifactDigest: 'sha256:ABC' }, { code: 'BAD_USER_INPUT', field: 'input.artifactDigest' });
       await rejects({ ...valid(), runId: f.runId, parentVersionId: f.versionId, datasets: [{ datasetVersionId: f.datasetVersionId }],
         version: '1' }, { code: 'BAD_USER_INPUT', field: 'input.version' });
-      const d = await t.ok(`query($r: ID!, $v: ID!, $d: ID!) { run(id: $r) { producedVersions { id } } modelVersion(id: $v) { children { id } }
-        datasetVersion(id: $d) { usedBy { id } } }`, { r: f.runId, v: f.versionId, d: f.datasetVersionId });
-      expect(d).toEqual({ run: { producedVersions: [] }, modelVersion: { children: [] }, datasetVersion: { usedBy: [] } });
+      const d = await t.ok(`query($r: ID!, $v: ID!, $d: ID!) { run(id: $r) { producedVersions { nodes { id } } } modelVersion(id: $v) { children { nodes { id } } }
+        datasetVersion(id: $d) { usedBy { nodes { id } } } }`, { r: f.runId, v: f.versionId, d: f.datasetVersionId });
+      expect(d).toEqual({ run: { producedVersions: { nodes: [] } }, modelVersion: { children: { nodes: [] } }, datasetVersion: { usedBy: { nodes: [] } } });
     });
   });
 

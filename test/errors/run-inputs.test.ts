@@ -7,7 +7,7 @@ import {
 const START = 'mutation($i: StartRunInput!) { startRun(input: $i) { id status } }';
 const LOG = 'mutation($r: ID!, $m: [MetricInput!]!) { logRunMetrics(runId: $r, metrics: $m) { id } }';
 const FINISH = 'mutation($r: ID!, $s: RunStatus!) { finishRun(runId: $r, status: $s) { id status endedAt } }';
-const RUN_STATE = 'query($id: ID!) { run(id: $id) { status endedAt updatedAt metrics { key value step } metricHistory(key: "loss") { value } } }';
+const RUN_STATE = 'query($id: ID!) { run(id: $id) { status endedAt updatedAt metrics { key value step } metricHistory(key: "loss") { totalCount nodes { value } } tail: metricHistory(key: "loss", last: 2) { nodes { value } } } }';
 const EXP_RUNS = 'query($id: ID) { experiment(id: $id) { runs { totalCount } } }';
 
 describe('startRun, logRunMetrics, finishRun and run(): bad inputs', () => {
@@ -69,7 +69,7 @@ describe('startRun, logRunMetrics, finishRun and run(): bad inputs', () => {
     });
 
     it('an input dataset version that does not exist → NOT_FOUND naming its index, nothing written', async () => {
-      const snapshotOf = { query: `query($e: ID, $d: ID!) { experiment(id: $e) { runs { totalCount } } datasetVersion(id: $d) { consumedBy { id } } }`,
+      const snapshotOf = { query: `query($e: ID, $d: ID!) { experiment(id: $e) { runs { totalCount } } datasetVersion(id: $d) { consumedBy { totalCount nodes { id } } } }`,
         variables: { e: experimentId, d: dsvId } };
       const cases: [string[], string][] = [
         [[unknownId('dsv')], 'input.inputDatasetVersionIds.0'],
@@ -100,14 +100,17 @@ describe('startRun, logRunMetrics, finishRun and run(): bad inputs', () => {
       await t.ok(LOG, { r: runId, m: [{ key: 'loss', value: 0.5, step: 1 }] });
       await expectRejected(t, LOG, { r: runId, ...patch }, { code: 'BAD_USER_INPUT', field }, { query: RUN_STATE, variables: { id: runId } });
       const d = await t.ok(RUN_STATE, { id: runId });
-      expect(d.run.metricHistory).toEqual([{ value: 0.5 }]);
+      expect(d.run.metricHistory).toEqual({ totalCount: 1, nodes: [{ value: 0.5 }] });
+      expect(d.run.tail.nodes).toEqual([{ value: 0.5 }]);
     });
 
     it('exactly 1,000 metric points in one call are accepted', async () => {
       const runId = await newRun();
       await t.ok(LOG, { r: runId, m: Array.from({ length: 1000 }, (_, i) => ({ key: 'loss', value: i, step: i })) });
       const d = await t.ok(RUN_STATE, { id: runId });
-      expect(d.run.metricHistory).toHaveLength(1000);
+      expect(d.run.metricHistory.totalCount).toBe(1000);
+      expect(d.run.metricHistory.nodes.map((n: { value: number }) => n.value)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+      expect(d.run.tail.nodes).toEqual([{ value: 998 }, { value: 999 }]);
       expect(d.run.metrics).toEqual([{ key: 'loss', value: 999, step: 999 }]);
     });
   });

@@ -29,9 +29,9 @@ describe('the core graph, end to end', () => {
 
     const data = await t.ok(`query($m: String!) { model(name: $m) {
       name versioningScheme latestVersion { version }
-      versions(first: 10) { totalCount edges { cursor node { version sequence stage parent { version } children { version }
+      versions(first: 10) { totalCount edges { cursor node { version sequence stage parent { version } children { nodes { version } }
         run { name status gitCommit experiment { name } inputs { version derivedFrom { version } } metrics { key value step } }
-        datasets { role datasetVersion { uri digest dataset { name } usedBy { version } } }
+        datasets { role datasetVersion { uri digest dataset { name } usedBy { nodes { version } } } }
         metrics { key value } tags { key value } gitRepo } } }
     } }`, { m: 'churn-model' });
     const m = data.model;
@@ -40,10 +40,10 @@ describe('the core graph, end to end', () => {
     const [n2, n1] = m.versions.edges.map((e: { node: unknown }) => e.node);
     expect(n2).toMatchObject({ version: '2.0.0', sequence: 2, stage: 'NONE', parent: { version: '1.0.0' }, run: null });
     expect(n1).toMatchObject({
-      version: '1.0.0', children: [{ version: '2.0.0' }], gitRepo: 'https://github.com/acme/churn',
+      version: '1.0.0', children: { nodes: [{ version: '2.0.0' }] }, gitRepo: 'https://github.com/acme/churn',
       run: { name: 'xgb-1', status: 'FINISHED', gitCommit: 'abc1234', experiment: { name: 'churn' },
         inputs: [{ version: '2', derivedFrom: [{ version: '1' }] }], metrics: [{ key: 'auc', value: 0.9, step: 2 }] },
-      datasets: [{ role: 'TRAINING', datasetVersion: { uri: 's3://data/part', digest: DIGEST, dataset: { name: 'customers' }, usedBy: [{ version: '1.0.0' }] } }],
+      datasets: [{ role: 'TRAINING', datasetVersion: { uri: 's3://data/part', digest: DIGEST, dataset: { name: 'customers' }, usedBy: { nodes: [{ version: '1.0.0' }] } } }],
       metrics: [{ key: 'auc', value: 0.9 }], tags: [{ key: 'team', value: 'growth' }],
     });
 

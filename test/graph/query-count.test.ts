@@ -11,14 +11,20 @@ const NESTED = `query($prefix: String!) {
         totalCount
         nodes {
           version metrics { key value } tags { key }
-          parent { version } children { version }
-          run { name experiment { name } inputs { uri dataset { name } } metrics { key value } }
-          datasets { role datasetVersion { uri dataset { name } derivedFrom { version } usedBy { version } } }
+          parent { version } children(first: 2) { totalCount nodes { version } }
+          run { name experiment { name } inputs { uri dataset { name } } metrics { key value }
+            metricHistory(key: "loss", last: 2) { totalCount nodes { value } } producedVersions(first: 2) { totalCount nodes { version } } }
+          datasets { role datasetVersion { uri dataset { name } derivedFrom { version derivatives(first: 2) { totalCount nodes { version } } }
+            usedBy(role: TRAINING, first: 2) { totalCount nodes { version } } consumedBy(last: 2) { totalCount nodes { name } } } }
         }
       }
     }
   }
 }`;
+
+interface NestedData {
+  models: { nodes: { versions: { nodes: { run: { metrics: unknown[]; metricHistory: unknown; producedVersions: { totalCount: number } } }[] } }[] };
+}
 
 async function buildGraph(t: TestApp, prefix: string, models: number, versionsPerModel: number): Promise<void> {
   const s = seed(t);
@@ -32,6 +38,8 @@ async function buildGraph(t: TestApp, prefix: string, models: number, versionsPe
     for (let v = 0; v < versionsPerModel; v++) {
       const dsv = await s.datasetVersion(ds.id, { derivedFromIds: [base.id] });
       const run = await s.run(exp.id, { name: `r${v}`, inputDatasetVersionIds: [dsv.id] });
+      await t.ok('mutation($r: ID!, $m: [MetricInput!]!) { logRunMetrics(runId: $r, metrics: $m) { id } }',
+        { r: run.id, m: [1, 2, 3, 4].map((step) => ({ key: 'loss', value: 1 / step, step })) });
       const created = await s.version(model.id, {
         runId: run.id, parentVersionId: parent, datasets: [{ datasetVersionId: dsv.id, role: 'TRAINING' }],
         metrics: [{ key: 'auc', value: 0.5 + v / 100 }], tags: [{ key: 'v', value: String(v) }],
@@ -59,8 +67,12 @@ describe('no N+1: statements per request do not grow with the rows returned', ()
     expect(data.models.totalCount).toBe(12);
     expect(data.models.nodes.every((m) => m.versions.nodes.length === 8)).toBe(true);
     expect(large.statements.length).toBe(small.statements.length);
-    // One statement per relation per level (plus counts): a fixed, small number.
-    expect(large.statements.length).toBeLessThanOrEqual(25);
+    // One statement per relation per level (plus one count per connection): a fixed, small number.
+    expect(large.statements.length).toBeLessThanOrEqual(32);
+    const run = (large.result.data as unknown as NestedData).models.nodes[0].versions.nodes[0].run;
+    expect(run.metricHistory).toEqual({ totalCount: 4, nodes: [{ value: 1 / 3 }, { value: 1 / 4 }] });
+    expect(run.metrics).toEqual([{ key: 'loss', value: 1 / 4 }]);
+    expect(run.producedVersions.totalCount).toBe(1);
     process.stdout.write(`nested query: ${large.statements.length} statements for 12 models × 8 versions (${t.engine})\n`);
   });
 

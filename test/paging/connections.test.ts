@@ -501,4 +501,145 @@ describe('connections: paging, ordering, filters', () => {
       expect(dsvs).toEqual([['dsv-many', [21, 20, 19, 18, 17], true, 21], ['dsv-none', [], false, 0], ['dsv-one', [1], false, 1]]);
     });
   });
+  // ---------------------------------------------------------------------------------------------
+  // Backward paging (last/before) and both sides of pageInfo
+  // ---------------------------------------------------------------------------------------------
+
+  describe('backward paging: last/before, hasPreviousPage, startCursor', () => {
+    interface BackPage {
+      edges: { cursor: string; node: { id: string } }[];
+      pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+      totalCount: number;
+    }
+    const PAGE = 'edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } totalCount';
+    const ARGS = 'first: $first, after: $after, last: $last, before: $before';
+    const VARS = '$first: Int, $after: String, $last: Int, $before: String';
+    const rootQ = (field: string, filterType: string) =>
+      `query(${VARS}, $filter: ${filterType}, $orderBy: NamedOrder) { c: ${field}(${ARGS}, filter: $filter, orderBy: $orderBy) { ${PAGE} } }`;
+    const versionsQ = `query(${VARS}, $orderBy: ModelVersionOrder) { model(name: "batch-A") { c: versions(${ARGS}, orderBy: $orderBy) { ${PAGE} } } }`;
+    const runsQ = `query(${VARS}, $filter: RunFilter) { experiment(name: "runs-many") { c: runs(${ARGS}, filter: $filter) { ${PAGE} } } }`;
+
+    const checkBackPage = (page: BackPage, size: number) => {
+      expect(page.edges.length).toBeLessThanOrEqual(size);
+      if (page.pageInfo.hasPreviousPage) expect(page.edges).toHaveLength(size);
+      expect(page.pageInfo.startCursor).toBe(page.edges[0]?.cursor ?? null);
+      expect(page.pageInfo.endCursor).toBe(page.edges[page.edges.length - 1]?.cursor ?? null);
+    };
+    /** Follows startCursor back to the start; returns the ids in list order. */
+    const walkBack = async (load: (before: string | null) => Promise<BackPage>, size: number) => {
+      const ids: string[] = [];
+      const totals = new Set<number>();
+      let before: string | null = null;
+      for (let pages = 0; pages < 200; pages++) {
+        const page = await load(before);
+        checkBackPage(page, size);
+        expect(page.pageInfo.hasNextPage).toBe(before != null);
+        ids.unshift(...page.edges.map((e) => e.node.id));
+        totals.add(page.totalCount);
+        if (!page.pageInfo.hasPreviousPage) return { ids, totals: [...totals] };
+        before = page.pageInfo.startCursor;
+      }
+      throw new Error('more than 200 pages');
+    };
+    const nodeIds = (page: BackPage) => page.edges.map((e) => e.node.id);
+
+    describe.each(ROOTS)('$field', ({ field, filterType, items }) => {
+      const load = async (vars: Record<string, unknown>) => (await t.ok(rootQ(field, filterType), vars)).c as BackPage;
+
+      it.each([1, 7])('walking back with last: %i returns every item once, in list order', async (size) => {
+        expectWalk(await walkBack((before) => load({ last: size, before }), size), newestFirst(items()));
+      });
+
+      it('backward with orderBy NAME ASC and a tag filter', async () => {
+        const tag = { key: 'team', value: 'vision' };
+        const expected = items().filter((i) => hasTag(i, tag)).sort((x, y) => byteOrder(x.name, y.name)).map((i) => i.id);
+        const result = await walkBack((before) => load({ last: 3, before, filter: { tag }, orderBy: { field: 'NAME', direction: 'ASC' } }), 3);
+        expectWalk(result, expected);
+      });
+
+      it('last alone: the end of the list (the oldest, newest first), hasPreviousPage true, hasNextPage false', async () => {
+        const page = await load({ last: 3 });
+        expect(nodeIds(page)).toEqual(newestFirst(items()).slice(-3));
+        expect(page.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: false });
+        expect(page.totalCount).toBe(items().length);
+      });
+
+      it('forward pages report hasPreviousPage and startCursor; last/before from a page returns the page before it', async () => {
+        const p1 = await load({ first: 5 });
+        expect(p1.pageInfo).toMatchObject({ hasPreviousPage: false, hasNextPage: true, startCursor: p1.edges[0].cursor });
+        const p2 = await load({ first: 5, after: p1.pageInfo.endCursor });
+        expect(p2.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: true, startCursor: p2.edges[0].cursor, endCursor: p2.edges[4].cursor });
+        const back = await load({ last: 5, before: p2.pageInfo.startCursor });
+        expect(nodeIds(back)).toEqual(nodeIds(p1));
+        expect(back.pageInfo).toMatchObject({ hasPreviousPage: false, hasNextPage: true });
+        const between = await load({ first: 50, after: p1.edges[0].cursor, before: p2.edges[2].cursor });
+        expect(nodeIds(between)).toEqual([...nodeIds(p1).slice(1), ...nodeIds(p2).slice(0, 2)]);
+        expect(between.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: true });
+      });
+
+      it('last: 101, -1 → BAD_USER_INPUT on last; first with last → BAD_USER_INPUT on last; 0 and 100 are served', async () => {
+        for (const last of [101, -1, 1000]) await expectError(t, rootQ(field, filterType), { last }, { code: 'BAD_USER_INPUT', field: 'last' });
+        await expectError(t, rootQ(field, filterType), { first: 2, last: 2 }, { code: 'BAD_USER_INPUT', field: 'last' });
+        expect(nodeIds(await load({ last: 100 }))).toEqual(newestFirst(items()));
+        expect(await load({ last: 0 })).toMatchObject({ edges: [], pageInfo: { hasPreviousPage: true, hasNextPage: false, startCursor: null } });
+      });
+
+      it.each(garbageCursors.map((before) => ({ before })))('before: "$before" → BAD_USER_INPUT on before', async ({ before }) => {
+        await expectError(t, rootQ(field, filterType), { last: 5, before }, { code: 'BAD_USER_INPUT', field: 'before' });
+      });
+    });
+
+    it('model.versions: walking back by 4, in both orders', async () => {
+      const load = async (vars: Record<string, unknown>) => (await t.ok(versionsQ, vars)).model.c as BackPage;
+      expectWalk(await walkBack((before) => load({ last: 4, before }), 4), [...versionsA].reverse().map((v) => v.id));
+      expectWalk(await walkBack((before) => load({ last: 4, before, orderBy: { field: 'SEQUENCE', direction: 'ASC' } }), 4), versionsA.map((v) => v.id));
+    });
+
+    it('experiment.runs with a status filter: walking back by 2', async () => {
+      const load = async (vars: Record<string, unknown>) => (await t.ok(runsQ, vars)).experiment.c as BackPage;
+      const expected = runsMany.filter((r) => r.status === 'RUNNING').reverse().map((r) => r.id);
+      expectWalk(await walkBack((before) => load({ last: 2, before, filter: { status: 'RUNNING' } }), 2), expected);
+    });
+
+    it('batched child lists: last pages for models with 25, 3 and 0 versions in one request', async () => {
+      const d = await t.ok(`{ models(filter: { nameContains: "batch-" }, orderBy: { field: NAME, direction: ASC }) {
+        nodes { name versions(last: 4) { edges { node { sequence } } pageInfo { hasNextPage hasPreviousPage } totalCount } } } }`);
+      expect(d.models.nodes.map((m: { name: string; versions: { edges: { node: { sequence: number } }[]; pageInfo: object; totalCount: number } }) =>
+        [m.name, m.versions.edges.map((e) => e.node.sequence), m.versions.pageInfo, m.versions.totalCount]))
+        .toEqual([
+          ['batch-A', [4, 3, 2, 1], { hasNextPage: false, hasPreviousPage: true }, 25],
+          ['batch-B', [3, 2, 1], { hasNextPage: false, hasPreviousPage: false }, 3],
+          ['batch-C', [], { hasNextPage: false, hasPreviousPage: false }, 0],
+        ]);
+    });
+
+    it('batched child lists with the same cursor for every parent (one windowed statement): after and before', async () => {
+      const q = `query($first: Int, $after: String, $last: Int, $before: String) {
+        models(filter: { nameContains: "batch-" }, orderBy: { field: NAME, direction: ASC }) {
+          nodes { name versions(first: $first, after: $after, last: $last, before: $before) {
+            edges { node { sequence } } pageInfo { hasNextPage hasPreviousPage } } } } }`;
+      const cursor16 = (await t.ok(versionsQ, { first: 10 })).model.c.pageInfo.endCursor as string;
+      const seqs = (d: Data) => d.models.nodes.map((m: { name: string; versions: { edges: { node: { sequence: number } }[]; pageInfo: object } }) =>
+        [m.name, m.versions.edges.map((e) => e.node.sequence), m.versions.pageInfo]);
+      const forward = await t.statements(q, { first: 10, after: cursor16 });
+      expect(seqs(forward.result.data as Data)).toEqual([
+        ['batch-A', range(15, 6), { hasNextPage: true, hasPreviousPage: true }],
+        ['batch-B', [3, 2, 1], { hasNextPage: false, hasPreviousPage: true }],
+        ['batch-C', [], { hasNextPage: false, hasPreviousPage: true }],
+      ]);
+      expect(forward.statements.filter((sql) => /ROW_NUMBER/i.test(sql))).toHaveLength(1);
+      const backward = await t.ok(q, { last: 4, before: cursor16 });
+      expect(seqs(backward)).toEqual([
+        ['batch-A', [20, 19, 18, 17], { hasNextPage: true, hasPreviousPage: true }],
+        ['batch-B', [], { hasNextPage: true, hasPreviousPage: false }],
+        ['batch-C', [], { hasNextPage: true, hasPreviousPage: false }],
+      ]);
+    });
+
+    it('bad backward arguments on a batched child list → BAD_USER_INPUT naming the argument', async () => {
+      await expectError(t, versionsQ, { last: 101 }, { code: 'BAD_USER_INPUT', field: 'last' });
+      await expectError(t, versionsQ, { last: 2, before: 'garbage' }, { code: 'BAD_USER_INPUT', field: 'before' });
+      await expectError(t, versionsQ, { first: 1, last: 1 }, { code: 'BAD_USER_INPUT', field: 'last' });
+    });
+  });
 });

@@ -140,7 +140,7 @@ describe('query limits (defaults)', () => {
   it('computes cost through federation _entities too', async () => {
     const representations = range(50).map(() => ({ __typename: 'Model', id: 'mdl_01jzzzzzzzzzzzzzzzzzzzzzzz' }));
     const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Model {
-      versions(first: 100) { nodes { metrics { key } tags { key } children { metrics { key } } } } } } }`;
+      versions(first: 100) { nodes { metrics { key } tags { key } children { nodes { metrics { key } } } } } } } }`;
     const over = await attempt(t, query, { r: representations });
     expect(over.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(over.statements).toEqual([]);
@@ -149,7 +149,7 @@ describe('query limits (defaults)', () => {
   it('computes cost through nodes(ids:) too', async () => {
     const ids = range(50).map(() => 'mdl_01jzzzzzzzzzzzzzzzzzzzzzzz');
     const query = `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Model {
-      versions(first: 100) { nodes { metrics { key } tags { key } children { metrics { key } } } } } } }`;
+      versions(first: 100) { nodes { metrics { key } tags { key } children { nodes { metrics { key } } } } } } } }`;
     const over = await attempt(t, query, { ids });
     expect(over.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(over.statements).toEqual([]);
@@ -158,7 +158,7 @@ describe('query limits (defaults)', () => {
   it('accepts a normal nested query (one model, its versions, their lineage and metrics)', async () => {
     const query = `query($id: ID!) { modelVersion(id: $id) { id version model { name latestVersion { version }
       versions(first: 10) { totalCount pageInfo { hasNextPage } edges { cursor node { version metrics { key value } tags { key value }
-        parent { version } children { version } run { name experiment { name } } datasets { role datasetVersion { uri dataset { name } } } } } } } } }`;
+        parent { version } children { nodes { version } } run { name experiment { name } } datasets { role datasetVersion { uri dataset { name } } } } } } } } }`;
     const ok = await attempt(t, query, { id: versionId });
     expect(ok.result.errors).toBeUndefined();
     expect(ok.result.data?.modelVersion.model.versions.totalCount).toBe(3);
@@ -200,6 +200,28 @@ describe('query limits (configured small, through TestApp.start)', () => {
     const over = await attempt(t, '{ models(first: 1) { nodes { latestVersion { model { id } } } } }');
     expect(over.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(over.statements).toEqual([]);
+  });
+
+  it.each([
+    ['models', (a: string) => `{ models${a ? `(${a})` : ''} { nodes { id name description } } }`, 81],
+    ['Run.metricHistory', (a: string) => `{ run(id: "run_x") { metricHistory(key: "loss"${a ? `, ${a}` : ''}) { nodes { key value step } } } }`, 82],
+    ['Run.producedVersions', (a: string) => `{ run(id: "run_x") { producedVersions${a ? `(${a})` : ''} { nodes { id version sequence } } } }`, 82],
+    ['ModelVersion.children', (a: string) => `{ modelVersion(id: "mv_x") { children${a ? `(${a})` : ''} { nodes { id version sequence } } } }`, 82],
+    ['DatasetVersion.usedBy', (a: string) => `{ datasetVersion(id: "dsv_x") { usedBy(role: TRAINING${a ? `, ${a}` : ''}) { nodes { id version sequence } } } }`, 82],
+    ['DatasetVersion.consumedBy', (a: string) => `{ datasetVersion(id: "dsv_x") { consumedBy${a ? `(${a})` : ''} { nodes { id name status } } } }`, 82],
+    ['DatasetVersion.derivatives', (a: string) => `{ datasetVersion(id: "dsv_x") { derivatives${a ? `(${a})` : ''} { nodes { id version uri } } } }`, 82],
+  ])('%s costs its page size: last as first, 20 with neither', async (_name, query, cost) => {
+    for (const args of ['first: 20', 'last: 20', '']) {
+      const over = await attempt(t, query(args));
+      expect({ args, code: over.code, cost: over.result.errors?.[0].extensions?.cost }).toEqual({ args, code: 'GRAPHQL_VALIDATION_FAILED', cost });
+      expect(over.statements).toEqual([]);
+    }
+    const big = await Promise.all(['first: 100', 'last: 100'].map(async (args) => (await attempt(t, query(args))).result.errors?.[0].extensions?.cost));
+    expect(big).toEqual([cost + 80 * 4, cost + 80 * 4]);
+    for (const args of ['first: 5', 'last: 5']) {
+      const ok = await attempt(t, query(args));
+      expect(ok.result.errors).toBeUndefined();
+    }
   });
 
   it('applies the configured alias and root-field limit', async () => {

@@ -1,0 +1,126 @@
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { BadInputError } from './errors';
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+export enum SortDirection {
+  ASC = 'ASC',
+  DESC = 'DESC',
+}
+
+/** How a list is ordered: one property (string or number) with the id as tie-breaker, in one direction. */
+export interface Sort<E> {
+  property: keyof E & string;
+  direction: SortDirection;
+}
+
+export type CursorValue = string | number;
+
+/** The page arguments as a client sends them (any of them may be absent or null). */
+export interface PageArgsInput {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}
+
+/**
+ * A checked page request. Forward (`first`/`after`) takes the first `size` items after `after`; backward
+ * (`last`/`before`) takes the last `size` items before `before`. Both cursors may bound either direction.
+ */
+export interface PageWindow {
+  size: number;
+  backward: boolean;
+  after: string | null;
+  before: string | null;
+}
+
+export function encodeCursor(value: CursorValue, id: CursorValue): string {
+  return Buffer.from(JSON.stringify([value, id])).toString('base64url');
+}
+
+const isCursorValue = (v: unknown): v is CursorValue => typeof v === 'string' || typeof v === 'number';
+
+export function decodeCursor(cursor: string, argument: 'after' | 'before'): [CursorValue, CursorValue] {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(parsed) && parsed.length === 2 && isCursorValue(parsed[0]) && isCursorValue(parsed[1])) {
+      return [parsed[0], parsed[1]];
+    }
+  } catch {
+    // fall through: every malformed cursor gets the same answer
+  }
+  throw new BadInputError(argument, 'is not a cursor returned by this list');
+}
+
+function checkSize(value: number | null | undefined, argument: 'first' | 'last'): number | null {
+  if (value == null) return null;
+  if (!Number.isInteger(value) || value < 0 || value > MAX_PAGE_SIZE) {
+    throw new BadInputError(argument, `must be between 0 and ${MAX_PAGE_SIZE}`);
+  }
+  return value;
+}
+
+/**
+ * Validates page arguments. `first` and `last` together are refused (the Relay spec discourages them, and
+ * "the last n of the first m" is rarely what a client means); with neither, a page holds DEFAULT_PAGE_SIZE.
+ */
+export function checkPageArgs(args: PageArgsInput): PageWindow {
+  const first = checkSize(args.first, 'first');
+  const last = checkSize(args.last, 'last');
+  if (first != null && last != null) {
+    throw new BadInputError('last', 'cannot be combined with first: page forward with first/after or backward with last/before');
+  }
+  if (args.after != null) decodeCursor(args.after, 'after');
+  if (args.before != null) decodeCursor(args.before, 'before');
+  return { size: last ?? first ?? DEFAULT_PAGE_SIZE, backward: last != null, after: args.after ?? null, before: args.before ?? null };
+}
+
+export const flip = <E>(sort: Sort<E>): Sort<E> => ({
+  ...sort,
+  direction: sort.direction === SortDirection.ASC ? SortDirection.DESC : SortDirection.ASC,
+});
+
+/** The order rows are read in: the list's order, or its reverse when paging backward. */
+export const readOrder = <E>(sort: Sort<E>, window: PageWindow): Sort<E> => (window.backward ? flip(sort) : sort);
+
+/** Keyset condition: rows strictly after `cursor` in `sort` (so strictly before it in the flipped order). */
+function applyKeyset<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>, sort: Sort<E>, cursor: string, argument: 'after' | 'before'): void {
+  const alias = qb.alias;
+  const [value, id] = decodeCursor(cursor, argument);
+  const op = sort.direction === SortDirection.ASC ? '>' : '<';
+  const [v, i] = [`${argument}Value`, `${argument}Id`];
+  if (sort.property === 'id') {
+    qb.andWhere(`${alias}.id ${op} :${i}`, { [i]: id });
+  } else {
+    qb.andWhere(`(${alias}.${sort.property} ${op} :${v} OR (${alias}.${sort.property} = :${v} AND ${alias}.id ${op} :${i}))`,
+      { [v]: value, [i]: id });
+  }
+}
+
+/** Restricts a query to the rows between the window's cursors. */
+export function applyCursors<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>, sort: Sort<E>, window: PageWindow): void {
+  if (window.after) applyKeyset(qb, sort, window.after, 'after');
+  if (window.before) applyKeyset(qb, flip(sort), window.before, 'before');
+}
+
+export interface PageSlice<E> {
+  items: E[];
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+}
+
+/**
+ * Cuts `size + 1` rows read in `readOrder` into a page in list order. The extra row tells whether more
+ * items lie beyond the page in the reading direction. On the other side, a given cursor counts as "there
+ * is more" (the client came from an item there), which the Relay spec allows and which costs no query.
+ */
+export function slicePage<E>(rows: E[], window: PageWindow): PageSlice<E> {
+  const items = rows.slice(0, window.size);
+  const more = rows.length > window.size;
+  if (window.backward) {
+    return { items: items.reverse(), hasPreviousPage: more || window.after != null, hasNextPage: window.before != null };
+  }
+  return { items, hasNextPage: more || window.before != null, hasPreviousPage: window.after != null };
+}
