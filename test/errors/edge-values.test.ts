@@ -3,7 +3,7 @@ import { seed } from '../support/seed';
 import { chars, expectRejected } from './helpers';
 
 /**
- * Values no database stores as given (API.md "Conventions"): non-finite numbers, strings that are not
+ * Values no database stores as given (docs/api.md, "Input limits"): non-finite numbers, strings that are not
  * well-formed Unicode, JSON nested deeper than 20 levels. Each is BAD_USER_INPUT naming the input path,
  * whether written inline in the document or passed as a variable, and nothing is written.
  */
