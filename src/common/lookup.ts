@@ -16,18 +16,15 @@ export async function findByIdOrName<T>(
   return byName.load(name!);
 }
 
-/** A single lookup by id inside a mutation: unknown or malformed → NOT_FOUND naming the argument. */
+/** A single lookup by id inside a mutation (no lock): unknown or malformed → NOT_FOUND naming the argument. */
 export async function requireRow<E extends ObjectLiteral>(
   em: EntityManager,
   entity: EntityTarget<E>,
   type: NodeTypeName,
   id: string,
   field: string,
-  lock?: 'pessimistic_write',
 ): Promise<E> {
-  const found = isIdOf(type, id)
-    ? await em.getRepository(entity).findOne({ where: { id } as never, ...(lock ? { lock: { mode: lock } } : {}) })
-    : null;
+  const found = isIdOf(type, id) ? await em.getRepository(entity).findOne({ where: { id } as never }) : null;
   if (!found) throw new NotFoundError(type, id, field);
   return found;
 }
@@ -47,27 +44,4 @@ export async function requireAll<E extends ObjectLiteral & { id: string }>(
   const missing = ids.findIndex((id) => !byId.has(id));
   if (missing >= 0) throw new NotFoundError(type, ids[missing], `${field}.${missing}`);
   return ids.map((id) => byId.get(id)!);
-}
-
-/**
- * The parent of a new child row, by `<x>Id` or `<x>Name` (exactly one), locked for update on MySQL so
- * numbering under it is serialized. Unknown → NOT_FOUND naming `input.<x>Id` / `input.<x>Name`.
- */
-export async function lockParent<E extends ObjectLiteral & { id: string; name: string }>(
-  em: EntityManager,
-  entity: EntityTarget<E>,
-  type: NodeTypeName,
-  field: string,
-  ref: { id?: string | null; name?: string | null },
-  lock: 'pessimistic_write' | undefined,
-): Promise<E> {
-  if ((ref.id == null) === (ref.name == null)) throw new BadInputError(`input.${field}Id`, `give exactly one of ${field}Id or ${field}Name`);
-  const byId = ref.id != null;
-  const key = (byId ? ref.id : ref.name)!;
-  const found = byId && !isIdOf(type, key) ? null : await em.getRepository(entity).findOne({
-    where: (byId ? { id: key } : { name: key }) as never,
-    ...(lock ? { lock: { mode: lock } } : {}),
-  });
-  if (!found) throw new NotFoundError(type, key, byId ? `input.${field}Id` : `input.${field}Name`);
-  return found;
 }

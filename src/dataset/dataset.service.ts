@@ -4,7 +4,8 @@ import { BadInputError, ConflictError } from '../common/errors';
 import { applyNamedFilter, namedSort, type NamedOrder } from '../common/filters';
 import { newId } from '../common/ids';
 import { createOnce } from '../common/idempotency';
-import { lockParent, requireAll } from '../common/lookup';
+import { lock, parentKey } from '../common/lock';
+import { requireAll } from '../common/lookup';
 import { paginate, type Page, type PageArgs } from '../common/pagination';
 import { insertTags } from '../common/tags';
 import { addEdges, LineageRelation } from '../lineage/lineage.edges';
@@ -42,7 +43,7 @@ export class DatasetService {
       find: (id) => this.db.manager.findOneBy(DatasetVersion, { id }),
       onConflict: () => new ConflictError(`Version ${JSON.stringify(input.version)} of this dataset already exists`, 'input.version'),
       create: async (em, id) => {
-        const dataset = await lockParent(em, Dataset, 'Dataset', 'dataset', { id: input.datasetId, name: input.datasetName }, this.db.lockClause());
+        const dataset = await lock(this.db, Dataset, ...parentKey('dataset', { id: input.datasetId, name: input.datasetName }));
         const sources = input.derivedFromIds ?? [];
         await requireAll(em, DatasetVersion, 'DatasetVersion', sources, 'input.derivedFromIds');
         const at = now();

@@ -23,10 +23,23 @@ export function isForeignKeyViolation(error: unknown): boolean {
   return errno === 1452 || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
 }
 
+/** The transaction an async context runs in: open from BEGIN until it ends; `em` once TypeORM gives it. */
+interface TransactionScope {
+  open: boolean;
+  em?: EntityManager;
+  /** Rows locked so far (see common/lock.ts), so a row another lock depends on is locked only once. */
+  locked: Set<string>;
+}
+
 /**
- * The one way the services write. SQLite: TypeORM's better-sqlite3 driver shares one query runner, so
- * concurrent transactions would interleave on it; an in-process mutex serializes them (SQLite has one
- * writer anyway). MySQL/MariaDB: real transactions, retried on deadlock or lock-wait timeout.
+ * The one way the services write, and the home of transactions (rows are locked with `lock()` in
+ * common/lookup.ts). The current transaction travels in an AsyncLocalStorage: `manager` is its
+ * EntityManager inside one, and `transaction()` called inside one joins it, so services call each other
+ * freely and everything commits or rolls back together. Only the outermost call begins and commits, and
+ * only it retries.
+ * SQLite: TypeORM's better-sqlite3 driver shares one query runner, so concurrent transactions would
+ * interleave on it; an in-process mutex serializes them (SQLite has one writer anyway). MySQL/MariaDB: real
+ * transactions, retried as a whole on deadlock or lock-wait timeout.
  */
 export class Database {
   readonly engine: Engine;
@@ -37,8 +50,8 @@ export class Database {
   readonly writes = new WriteHealth();
   private readonly sqlite: SqliteConnection | undefined;
 
-  /** Marks the async context of a running SQLite write transaction (its own statements pass the lock). */
-  private readonly inTransaction = new AsyncLocalStorage<true>();
+  /** The transaction of the current async context (on SQLite, its own statements pass the write lock). */
+  private readonly scope = new AsyncLocalStorage<TransactionScope>();
 
   constructor(readonly dataSource: DataSource) {
     this.engine = dataSource.options.type === 'better-sqlite3' ? 'sqlite' : 'mysql';
@@ -56,28 +69,60 @@ export class Database {
     const runner = this.dataSource.driver.createQueryRunner('master');
     const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
     runner.query = ((...args: unknown[]) =>
-      this.inTransaction.getStore() ? query(...args) : this.writeLock.runExclusive(() => query(...args))) as typeof runner.query;
+      this.scope.getStore()?.open ? query(...args) : this.writeLock.runExclusive(() => query(...args))) as typeof runner.query;
   }
 
+  /** Inside a transaction, its EntityManager; outside, the data source's (each statement on its own). */
   get manager(): EntityManager {
-    return this.dataSource.manager;
+    return this.current() ?? this.dataSource.manager;
   }
 
+  /** The keys of the rows the current transaction has locked; undefined outside a transaction. */
+  get lockedRows(): Set<string> | undefined {
+    const scope = this.scope.getStore();
+    return scope?.open && scope.em ? scope.locked : undefined;
+  }
+
+  private current(): EntityManager | undefined {
+    const scope = this.scope.getStore();
+    return scope?.open ? scope.em : undefined;
+  }
+
+  /**
+   * Runs `work` in a transaction and returns its result; a failure rolls all of it back. Called inside a
+   * transaction, `work` joins it: no nested BEGIN or savepoint, no second turn of the SQLite write lock,
+   * no retry of its own (a deadlock aborts the whole transaction, which the outermost call retries).
+   */
   async transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    const joined = this.current();
+    if (joined) return work(joined);
     if (this.sqlite) {
       const sqlite = this.sqlite;
-      return this.writeLock.runExclusive(() => this.inTransaction.run(true, () => this.sqliteTransaction(sqlite, work)));
+      return this.writeLock.runExclusive(() => this.scoped(work, (scoped) => this.sqliteTransaction(sqlite, scoped)));
     }
     const attempts = 8;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.tracked(work);
+        return await this.scoped(work, (scoped) => this.tracked(scoped));
       } catch (error) {
         const { errno } = driverErrorOf(error);
         if (attempt >= attempts || errno === undefined || !MYSQL_RETRYABLE.has(errno)) throw error;
         await sleep(Math.random() * 10 * 2 ** attempt);
       }
     }
+  }
+
+  /**
+   * Runs `run` in a new transaction scope, open until `run` settles (async work it leaves behind then no
+   * longer counts as inside the transaction); the work it is given publishes its EntityManager first.
+   */
+  private scoped<T>(work: (em: EntityManager) => Promise<T>, run: (work: (em: EntityManager) => Promise<T>) => Promise<T>): Promise<T> {
+    const scope: TransactionScope = { open: true, locked: new Set() };
+    const published = (em: EntityManager) => {
+      scope.em = em;
+      return work(em);
+    };
+    return this.scope.run(scope, () => run(published)).finally(() => (scope.open = false));
   }
 
   /**
@@ -115,16 +160,6 @@ export class Database {
     } finally {
       commitDone?.();
     }
-  }
-
-  /** Takes the row lock that serializes writers of one aggregate (a no-op on SQLite: writes are serial). */
-  lockClause(): 'pessimistic_write' | undefined {
-    return this.engine === 'mysql' ? 'pessimistic_write' : undefined;
-  }
-
-  /** The same lock as TypeORM find options, to spread into `findOne({ where, ...db.lockOption() })`. */
-  lockOption(): { lock?: { mode: 'pessimistic_write' } } {
-    return this.engine === 'mysql' ? { lock: { mode: 'pessimistic_write' } } : {};
   }
 
   /** A timestamp as a raw-SQL parameter: SQLite stores UTC text (as TypeORM writes it), MySQL takes a Date. */

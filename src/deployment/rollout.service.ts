@@ -4,7 +4,7 @@ import type { Database } from '../db/database';
 import { now } from '../common/base.entity';
 import { BadInputError, NotFoundError, PreconditionFailedError } from '../common/errors';
 import { isIdOf } from '../common/ids';
-import { requireRow } from '../common/lookup';
+import { lock } from '../common/lock';
 import { recordServing } from '../lineage/serving';
 import { checkComment } from '../lifecycle/stage.service';
 import { ModelVersion } from '../model-version/model-version.entity';
@@ -72,7 +72,7 @@ export class RolloutService {
   }
 
   private async lockCurrent(em: EntityManager, deploymentId: string, note: RevisionNote): Promise<Deployment> {
-    const deployment = await requireRow(em, Deployment, 'Deployment', deploymentId, 'deploymentId', this.db.lockClause());
+    const deployment = await lock(this.db, Deployment, deploymentId, 'deploymentId');
     if (deployment.status === DeploymentStatus.RETIRED) throw new PreconditionFailedError(`Deployment ${deployment.name} is retired`);
     if (note.expectedRevision != null && note.expectedRevision !== deployment.revision) {
       throw new PreconditionFailedError(`expectedRevision ${note.expectedRevision} is stale: the deployment is at revision ${deployment.revision}`);

@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
 import { now } from '../common/base.entity';
 import { BadInputError, NotFoundError, PreconditionFailedError } from '../common/errors';
+import { lock } from '../common/lock';
 import { requireRow } from '../common/lookup';
 import { Model } from '../model/model.entity';
 import { ModelVersion } from '../model-version/model-version.entity';
@@ -21,35 +22,34 @@ export function checkAliasName(alias: string, field = 'alias'): void {
 export class AliasService {
   constructor(private readonly db: Database) {}
 
+  /**
+   * Points an alias at a version (creating or moving it), kept as history. A protected alias moves only
+   * through an approved request: the move that applies it carries the request's id (`note.requestId`).
+   */
   async set(modelId: string, alias: string, versionId: string, note: TransitionNote): Promise<Model> {
     checkAliasName(alias);
     checkComment(note.comment);
     return this.db.transaction(async (em) => {
-      const model = await requireRow(em, Model, 'Model', modelId, 'modelId', this.db.lockClause());
-      await this.refuseProtected(em, model.id, alias);
+      const model = await lock(this.db, Model, modelId, 'modelId');
+      if (note.requestId == null) await this.refuseProtected(em, model.id, alias);
       const version = await requireRow(em, ModelVersion, 'ModelVersion', versionId, 'versionId');
-      await this.move(em, model.id, alias, version, note);
+      if (version.modelId !== model.id) throw new BadInputError('versionId', 'belongs to another model');
+      const current = await em.findOneBy(ModelAliasRow, { modelId: model.id, name: alias });
+      if (current?.versionId === version.id) return model;
+      const at = now();
+      if (current) await em.update(ModelAliasRow, { modelId: model.id, name: alias }, { versionId: version.id, updatedAt: at });
+      else await em.insert(ModelAliasRow, { modelId: model.id, name: alias, versionId: version.id, updatedAt: at });
+      await em.insert(AliasEvent, {
+        modelId: model.id, alias, versionId: version.id, previousVersionId: current?.versionId ?? null, actor: note.actor, comment: note.comment ?? null, at,
+      });
       return model;
-    });
-  }
-
-  /** Within a transaction holding the model lock (also used when an approved request applies). */
-  async move(em: EntityManager, modelId: string, alias: string, version: ModelVersion, note: TransitionNote): Promise<void> {
-    if (version.modelId !== modelId) throw new BadInputError('versionId', 'belongs to another model');
-    const current = await em.findOneBy(ModelAliasRow, { modelId, name: alias });
-    if (current?.versionId === version.id) return;
-    const at = now();
-    if (current) await em.update(ModelAliasRow, { modelId, name: alias }, { versionId: version.id, updatedAt: at });
-    else await em.insert(ModelAliasRow, { modelId, name: alias, versionId: version.id, updatedAt: at });
-    await em.insert(AliasEvent, {
-      modelId, alias, versionId: version.id, previousVersionId: current?.versionId ?? null, actor: note.actor, comment: note.comment ?? null, at,
     });
   }
 
   async delete(modelId: string, alias: string, note: TransitionNote): Promise<Model> {
     checkComment(note.comment);
     return this.db.transaction(async (em) => {
-      const model = await requireRow(em, Model, 'Model', modelId, 'modelId', this.db.lockClause());
+      const model = await lock(this.db, Model, modelId, 'modelId');
       const current = await em.findOneBy(ModelAliasRow, { modelId: model.id, name: alias });
       if (!current) throw new NotFoundError('Alias', alias, 'alias');
       await this.refuseProtected(em, model.id, alias);

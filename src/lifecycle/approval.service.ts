@@ -4,7 +4,7 @@ import { now } from '../common/base.entity';
 import { BadInputError, ClientError, ConflictError, ErrorCode, PreconditionFailedError } from '../common/errors';
 import { newId } from '../common/ids';
 import { paginate, SortDirection, type Page, type PageArgs } from '../common/pagination';
-import { requireRow } from '../common/lookup';
+import { lock } from '../common/lock';
 import { Model } from '../model/model.entity';
 import { ModelVersion, Stage } from '../model-version/model-version.entity';
 import { AliasService, checkAliasName } from './alias.service';
@@ -34,7 +34,7 @@ export class ApprovalService {
     input.protectedAliases.forEach((a, i) => checkAliasName(a, `input.protectedAliases.${i}`));
     const protectedAliases = [...new Set(input.protectedAliases)].sort();
     return this.db.transaction(async (em) => {
-      const model = await requireRow(em, Model, 'Model', modelId, 'modelId', this.db.lockClause());
+      const model = await lock(this.db, Model, modelId, 'modelId');
       const row = { modelId: model.id, requiredApprovals: input.requiredApprovals, protectedAliases, updatedBy: actor, updatedAt: now() };
       if (await em.findOneBy(ModelPolicy, { modelId: model.id })) await em.update(ModelPolicy, { modelId: model.id }, row);
       else await em.insert(ModelPolicy, row);
@@ -45,7 +45,7 @@ export class ApprovalService {
   requestStage(versionId: string, stage: Stage, comment: string | null | undefined, actor: string): Promise<TransitionRequest> {
     checkComment(comment);
     return this.db.transaction(async (em) => {
-      const version = await this.stages.lockVersion(em, versionId, 'versionId');
+      const version = await lock(this.db, ModelVersion, versionId, 'versionId');
       if (version.stage === stage) throw new PreconditionFailedError(`Version ${version.version} is already in ${stage}`);
       return this.open(em, version, { stage, alias: null }, comment, actor);
     });
@@ -55,7 +55,7 @@ export class ApprovalService {
     checkAliasName(alias);
     checkComment(comment);
     return this.db.transaction(async (em) => {
-      const version = await this.stages.lockVersion(em, versionId, 'versionId');
+      const version = await lock(this.db, ModelVersion, versionId, 'versionId');
       return this.open(em, version, { stage: null, alias }, comment, actor);
     });
   }
@@ -77,13 +77,14 @@ export class ApprovalService {
     return request;
   }
 
-  /** Records an approval; at quorum the change applies in the same transaction (or nothing does). */
+  /**
+   * Records an approval; at quorum the change applies in the same transaction (or nothing does). The
+   * request's row lock serializes its reviews; applying takes the model's lock (after it: see lock order).
+   */
   review(requestId: string, decision: Decision, comment: string | null | undefined, actor: string): Promise<TransitionRequest> {
     checkComment(comment);
     return this.db.transaction(async (em) => {
-      const found = await requireRow(em, TransitionRequest, 'TransitionRequest', requestId, 'id');
-      await this.stages.lockModel(em, found.modelId);
-      const request = (await em.findOneBy(TransitionRequest, { id: found.id }))!;
+      const request = await lock(this.db, TransitionRequest, requestId, 'id');
       if (request.status !== RequestStatus.PENDING) throw new PreconditionFailedError(`Request ${request.id} is already ${request.status}`);
       if (decision === Decision.APPROVE && actor === request.requestedBy) {
         throw new ClientError('The requester cannot approve their own request', ErrorCode.FORBIDDEN);
@@ -96,10 +97,9 @@ export class ApprovalService {
       if (decision === Decision.REJECT) return this.close(em, request, RequestStatus.REJECTED, at);
       const approvals = await em.countBy(TransitionReview, { requestId: request.id, decision: Decision.APPROVE });
       if (approvals < request.requiredApprovals) return request;
-      const version = (await em.findOneBy(ModelVersion, { id: request.versionId }))!;
       const note = { actor, comment: comment ?? request.comment, requestId: request.id, at };
-      if (request.stage) await this.stages.apply(em, version, request.stage, note);
-      else await this.aliases.move(em, request.modelId, request.alias!, version, note);
+      if (request.stage) await this.stages.transition(request.versionId, request.stage, note);
+      else await this.aliases.set(request.modelId, request.alias!, request.versionId, note);
       return this.close(em, request, RequestStatus.APPLIED, at);
     });
   }

@@ -1,8 +1,7 @@
-import type { EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
 import { now } from '../common/base.entity';
 import { BadInputError, PreconditionFailedError } from '../common/errors';
-import { requireRow } from '../common/lookup';
+import { lock } from '../common/lock';
 import { LIMITS } from '../common/validation';
 import { Model } from '../model/model.entity';
 import { ModelVersion, Stage } from '../model-version/model-version.entity';
@@ -20,30 +19,30 @@ export function checkComment(comment: string | null | undefined): void {
 export class StageService {
   constructor(private readonly db: Database) {}
 
-  transition(versionId: string, stage: Stage, note: TransitionNote): Promise<ModelVersion> {
-    checkComment(note.comment);
+  /**
+   * Moves a version to a stage; promoting to PRODUCTION archives the previous holder at the same instant.
+   * A model whose policy requires approvals reaches PRODUCTION only through an approved request: the
+   * move that applies it carries the request's id (`note.requestId`).
+   */
+  transition(versionId: string, stage: Stage, given: TransitionNote): Promise<ModelVersion> {
+    checkComment(given.comment);
     return this.db.transaction(async (em) => {
-      const version = await this.lockVersion(em, versionId, 'versionId');
-      if (stage === Stage.PRODUCTION) {
+      const version = await lock(this.db, ModelVersion, versionId, 'versionId');
+      if (stage === Stage.PRODUCTION && given.requestId == null) {
         const policy = await em.findOneBy(ModelPolicy, { modelId: version.modelId });
         if (policy && policy.requiredApprovals > 0) {
           throw new PreconditionFailedError(`PRODUCTION for this model needs ${policy.requiredApprovals} approval(s): use requestStageTransition`);
         }
       }
-      await this.apply(em, version, stage, note);
+      if (version.stage === stage) throw new PreconditionFailedError(`Version ${version.version} is already in ${stage}`);
+      const note = { ...given, at: given.at ?? now() }; // one instant: no moment with both or neither in PRODUCTION
+      if (stage === Stage.PRODUCTION) {
+        const holder = await lock(this.db, ModelVersion, { modelId: version.modelId, stage: Stage.PRODUCTION });
+        if (holder && holder.id !== version.id) await recordTransition(em, holder, Stage.ARCHIVED, TransitionKind.ARCHIVED_BY_PROMOTION, note);
+      }
+      await recordTransition(em, version, stage, TransitionKind.TRANSITION, note);
       return version;
     });
-  }
-
-  /** Within a transaction holding the model lock: the move, and the archiving of the previous PRODUCTION holder. */
-  async apply(em: EntityManager, version: ModelVersion, stage: Stage, given: TransitionNote): Promise<void> {
-    if (version.stage === stage) throw new PreconditionFailedError(`Version ${version.version} is already in ${stage}`);
-    const note = { ...given, at: given.at ?? now() }; // one instant: no moment with both or neither in PRODUCTION
-    if (stage === Stage.PRODUCTION) {
-      const holder = await em.findOne(ModelVersion, { where: { modelId: version.modelId, stage: Stage.PRODUCTION }, ...this.db.lockOption() });
-      if (holder && holder.id !== version.id) await recordTransition(em, holder, Stage.ARCHIVED, TransitionKind.ARCHIVED_BY_PROMOTION, note);
-    }
-    await recordTransition(em, version, stage, TransitionKind.TRANSITION, note);
   }
 
   /**
@@ -56,7 +55,7 @@ export class StageService {
     const note = { ...given, at: given.at ?? now() };
     if (stage !== Stage.PRODUCTION) throw new BadInputError('stage', 'only PRODUCTION can be rolled back');
     return this.db.transaction(async (em) => {
-      await requireRow(em, Model, 'Model', modelId, 'modelId', this.db.lockClause());
+      await lock(this.db, Model, modelId, 'modelId');
       const history = await em.createQueryBuilder(StageTransition, 'st')
         .where('st.modelId = :modelId', { modelId })
         .andWhere('(st.toStage = :p OR st.fromStage = :p)', { p: Stage.PRODUCTION })
@@ -72,26 +71,14 @@ export class StageService {
           remove();
         }
       }
-      const current = await em.findOne(ModelVersion, { where: { modelId, stage: Stage.PRODUCTION }, ...this.db.lockOption() });
+      const current = await lock(this.db, ModelVersion, { modelId, stage: Stage.PRODUCTION });
       const candidates = stack.filter((id) => id !== current?.id);
       const targetId = candidates[candidates.length - 1];
       if (!targetId) throw new PreconditionFailedError('There is no earlier PRODUCTION version to roll back to');
-      const target = (await em.findOne(ModelVersion, { where: { id: targetId }, ...this.db.lockOption() }))!;
+      const target = (await lock(this.db, ModelVersion, { id: targetId, modelId }))!;
       if (current) await recordTransition(em, current, Stage.ARCHIVED, TransitionKind.ROLLBACK, note);
       await recordTransition(em, target, Stage.PRODUCTION, TransitionKind.ROLLBACK, note);
       return target;
     });
-  }
-
-  /** Locks the version's model (serializing all stage and alias changes of the model), then reads the version. */
-  async lockVersion(em: EntityManager, versionId: string, field: string): Promise<ModelVersion> {
-    const version = await requireRow(em, ModelVersion, 'ModelVersion', versionId, field);
-    await this.lockModel(em, version.modelId);
-    return (await em.findOne(ModelVersion, { where: { id: versionId }, ...this.db.lockOption() }))!;
-  }
-
-  /** The model row lock that every stage, alias and approval change of one model takes first. */
-  async lockModel(em: EntityManager, modelId: string): Promise<void> {
-    await em.findOne(Model, { where: { id: modelId }, ...this.db.lockOption() });
   }
 }

@@ -4,7 +4,8 @@ import { now } from '../common/base.entity';
 import { ConflictError } from '../common/errors';
 import { newId } from '../common/ids';
 import { createOnce } from '../common/idempotency';
-import { lockParent, requireAll, requireRow } from '../common/lookup';
+import { lock, parentKey } from '../common/lock';
+import { requireAll, requireRow } from '../common/lookup';
 import { insertMetrics } from '../common/metrics';
 import { insertTags } from '../common/tags';
 import { DatasetVersion } from '../dataset/dataset.entity';
@@ -36,7 +37,7 @@ export class ModelVersionService {
   }
 
   private async insert(em: EntityManager, id: string, input: CreateModelVersionInput, actor: string): Promise<ModelVersion> {
-    const model = await lockParent(em, Model, 'Model', 'model', { id: input.modelId, name: input.modelName }, this.db.lockClause());
+    const model = await lock(this.db, Model, ...parentKey('model', { id: input.modelId, name: input.modelName }));
     const run = input.runId != null ? await requireRow(em, Run, 'Run', input.runId, 'input.runId') : null;
     if (input.parentVersionId != null) await requireRow(em, ModelVersion, 'ModelVersion', input.parentVersionId, 'input.parentVersionId');
     const datasets = input.datasets ?? [];

@@ -3,7 +3,7 @@ import type { Database } from '../db/database';
 import { now } from '../common/base.entity';
 import { BadInputError, NotFoundError } from '../common/errors';
 import { typeOfId, type NodeTypeName } from '../common/ids';
-import { requireRow } from '../common/lookup';
+import { lock } from '../common/lock';
 import { replaceTags, type TagInput } from '../common/tags';
 import { LIMITS } from '../common/validation';
 import { Dataset, DatasetVersion } from '../dataset/dataset.entity';
@@ -50,7 +50,7 @@ export class NodeService {
     if (!allowed.includes(type)) throw new BadInputError('id', `a ${type} cannot be changed this way`);
     const entity = TAGGED[type]!;
     return this.db.transaction(async (em) => {
-      const row = await requireRow(em, entity, type, id, 'id', this.db.lockClause());
+      const row = await lock(this.db, entity, id, 'id');
       const values = { ...(await change(em)), updatedAt: now() };
       await em.update(entity, { id }, values);
       return Object.assign(row, values);

@@ -3,6 +3,7 @@ import { now } from '../common/base.entity';
 import { BadInputError, ConflictError, PreconditionFailedError } from '../common/errors';
 import { newId } from '../common/ids';
 import { createOnce } from '../common/idempotency';
+import { lock } from '../common/lock';
 import { requireAll, requireRow } from '../common/lookup';
 import { insertMetrics, type MetricInput } from '../common/metrics';
 import { insertTags } from '../common/tags';
@@ -60,7 +61,7 @@ export class RunService {
   logMetrics(runId: string, metrics: MetricInput[]): Promise<Run> {
     if (metrics.length > LIMITS.listItems) throw new BadInputError('metrics', `must have at most ${LIMITS.listItems} items`);
     return this.db.transaction(async (em) => {
-      const run = await requireRow(em, Run, 'Run', runId, 'runId', this.db.lockClause());
+      const run = await lock(this.db, Run, runId, 'runId');
       await insertMetrics(em, run.id, metrics);
       run.updatedAt = now();
       await em.update(Run, { id: run.id }, { updatedAt: run.updatedAt });
@@ -71,7 +72,7 @@ export class RunService {
   finish(runId: string, status: RunStatus, endedAt?: Date | null): Promise<Run> {
     if (status === RunStatus.RUNNING) throw new BadInputError('status', 'must be FINISHED, FAILED or KILLED');
     return this.db.transaction(async (em) => {
-      const run = await requireRow(em, Run, 'Run', runId, 'runId', this.db.lockClause());
+      const run = await lock(this.db, Run, runId, 'runId');
       if (run.status !== RunStatus.RUNNING) {
         throw new PreconditionFailedError(`Run ${runId} already ended with status ${run.status}`);
       }
