@@ -116,4 +116,19 @@ describe('approvals', () => {
     expect((await t.fails(REQUEST, { v: (await seed(t).version(m.id)).id, s: 'NONE' })).code).toBe('PRECONDITION_FAILED');
     expect((await t.ok('query($m: ID!) { model(id: $m) { policy { requiredApprovals } } }', { m: m.id })).model.policy).toBeNull();
   });
+
+  // The request's row lock serializes its reviews on MySQL/MariaDB; on SQLite writes are serial anyway.
+  it('8 concurrent approvals of a request needing 2: it applies once, later reviewers find it applied', async () => {
+    const m = await seed(t).model();
+    const [v1, v2] = [await seed(t).version(m.id), await seed(t).version(m.id)];
+    await t.ok('mutation($v: ID!) { transitionStage(versionId: $v, stage: PRODUCTION) { id } }', { v: v1.id });
+    await t.ok(POLICY, { m: m.id, n: 2, p: [] });
+    const request = (await t.ok(REQUEST, { v: v2.id, s: 'PRODUCTION' }, as('alice'))).requestStageTransition;
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => t.gql(APPROVE, { id: request.id }, as(`reviewer-${i}`))));
+    const outcomes = results.map((r) => (r.errors ? r.errors[0].extensions?.code : (r.data as { approveTransitionRequest: { status: string } }).approveTransitionRequest.status));
+    expect([...outcomes].sort()).toEqual(['APPLIED', 'PENDING', ...Array(6).fill('PRECONDITION_FAILED')]);
+    const after = await t.ok(`query($v: ID!, $w: ID!) { a: modelVersion(id: $v) { stage transitions { totalCount } }
+      b: modelVersion(id: $w) { stage transitions { totalCount } } }`, { v: v2.id, w: v1.id });
+    expect(after).toEqual({ a: { stage: 'PRODUCTION', transitions: { totalCount: 2 } }, b: { stage: 'ARCHIVED', transitions: { totalCount: 3 } } });
+  });
 });
