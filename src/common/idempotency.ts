@@ -142,6 +142,8 @@ const lastPrune = new WeakMap<Database, { at: number; full: boolean }>();
  * last prune deleted a full batch). A failed prune is retried by a later write; it never fails the create.
  */
 async function pruneOccasionally(db: Database): Promise<void> {
+  // Housekeeping never runs inside a caller's transaction: a failure there would fail the caller's work.
+  if (db.inTransaction) return;
   const last = lastPrune.get(db);
   if (last && !last.full && Date.now() - last.at < PRUNE_INTERVAL_MS) return;
   lastPrune.set(db, { at: Date.now(), full: false });

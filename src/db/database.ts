@@ -77,6 +77,11 @@ export class Database {
     return this.current() ?? this.dataSource.manager;
   }
 
+  /** Whether this async context runs inside a transaction. */
+  get inTransaction(): boolean {
+    return this.current() !== undefined;
+  }
+
   /** The keys of the rows the current transaction has locked; undefined outside a transaction. */
   get lockedRows(): Set<string> | undefined {
     const scope = this.scope.getStore();

@@ -30,7 +30,7 @@ export class RolloutService {
     checkComment(note.comment);
     checkSplit(traffic);
     return this.db.transaction(async (em) => {
-      const deployment = await this.lockCurrent(em, deploymentId, note);
+      const deployment = await this.lockCurrent(deploymentId, note);
       const ids = traffic.map((t) => t.versionId);
       const wellFormed = ids.filter((id) => isIdOf('ModelVersion', id));
       const versions = wellFormed.length ? await em.findBy(ModelVersion, { id: In(wellFormed) }) : [];
@@ -47,7 +47,7 @@ export class RolloutService {
   rollback(deploymentId: string, toRevision: number | null | undefined, note: RevisionNote): Promise<Deployment> {
     checkComment(note.comment);
     return this.db.transaction(async (em) => {
-      const deployment = await this.lockCurrent(em, deploymentId, note);
+      const deployment = await this.lockCurrent(deploymentId, note);
       const target = toRevision ?? deployment.revision - 1;
       if (toRevision != null && (!Number.isInteger(toRevision) || toRevision < 1 || toRevision >= deployment.revision)) {
         throw new BadInputError('toRevision', `must be an earlier revision, between 1 and ${Math.max(deployment.revision - 1, 1)}`);
@@ -63,7 +63,7 @@ export class RolloutService {
   retire(deploymentId: string, note: RevisionNote): Promise<Deployment> {
     checkComment(note.comment);
     return this.db.transaction(async (em) => {
-      const deployment = await this.lockCurrent(em, deploymentId, note);
+      const deployment = await this.lockCurrent(deploymentId, note);
       const retired = await this.writeRevision(em, deployment, [], { kind: RevisionKind.RETIRE, rolledBackTo: null }, note);
       await em.update(Deployment, { id: deployment.id }, { status: DeploymentStatus.RETIRED });
       retired.status = DeploymentStatus.RETIRED;
@@ -71,7 +71,8 @@ export class RolloutService {
     });
   }
 
-  private async lockCurrent(em: EntityManager, deploymentId: string, note: RevisionNote): Promise<Deployment> {
+  /** The deployment under its row lock, refused when retired or when the caller's expected revision is stale. */
+  private async lockCurrent(deploymentId: string, note: RevisionNote): Promise<Deployment> {
     const deployment = await lock(this.db, Deployment, deploymentId, 'deploymentId');
     if (deployment.status === DeploymentStatus.RETIRED) throw new PreconditionFailedError(`Deployment ${deployment.name} is retired`);
     if (note.expectedRevision != null && note.expectedRevision !== deployment.revision) {
