@@ -33,10 +33,10 @@ interface TransactionScope {
 
 /**
  * The one way the services write, and the home of transactions (rows are locked with `lock()` in
- * common/lookup.ts). The current transaction travels in an AsyncLocalStorage: `manager` is its
- * EntityManager inside one, and `transaction()` called inside one joins it, so services call each other
- * freely and everything commits or rolls back together. Only the outermost call begins and commits, and
- * only it retries.
+ * common/lock.ts, which also states the lock order). The current transaction travels in an
+ * AsyncLocalStorage: `manager` is its EntityManager inside one, and `transaction()` called inside one
+ * joins it, so services call each other freely and everything commits or rolls back together. Only the
+ * outermost call begins, commits and retries.
  * SQLite: TypeORM's better-sqlite3 driver shares one query runner, so concurrent transactions would
  * interleave on it; an in-process mutex serializes them (SQLite has one writer anyway). MySQL/MariaDB: real
  * transactions, retried as a whole on deadlock or lock-wait timeout.
