@@ -5,7 +5,7 @@ import { now } from '../common/base.entity';
 import { BadInputError, NotFoundError, PreconditionFailedError } from '../common/errors';
 import { isIdOf } from '../common/ids';
 import { requireRow } from '../common/lookup';
-import { recordServing } from '../lineage/serving';
+import { linkTraffic } from '../lineage/links';
 import { checkComment } from '../lifecycle/stage.service';
 import { ModelVersion } from '../model-version/model-version.entity';
 import { Deployment, DeploymentStatus } from './deployment.entity';
@@ -87,9 +87,8 @@ export class RolloutService {
     await em.insert(DeploymentRevision, {
       deploymentId: deployment.id, revision, kind: how.kind, rolledBackTo: how.rolledBackTo, actor: note.actor, comment: note.comment ?? null, at,
     });
-    if (traffic.length) await em.insert(TrafficRow, traffic.map((t) => ({ deploymentId: deployment.id, revision, ...t })));
+    await linkTraffic(em, deployment.id, { revision, at }, traffic);
     await em.update(Deployment, { id: deployment.id }, { revision, updatedAt: at });
-    await recordServing(em, deployment.id, { revision, at }, traffic.map((t) => t.versionId));
     return Object.assign(deployment, { revision, updatedAt: at });
   }
 }
