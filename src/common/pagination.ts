@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { ArgsType, Directive, Field, InputType, Int, ObjectType, registerEnumType, type ClassType } from 'type-graphql';
+import { ArgsType, Directive, Field, Int, ObjectType, registerEnumType, type ClassType } from 'type-graphql';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { Database } from '../db/database';
 import {
@@ -246,12 +246,4 @@ function sortRows<E extends { id: CursorValue }>(rows: E[], sort: Sort<E>): E[] 
     return Buffer.compare(a, b);
   };
   return rows.sort((x, y) => sign * (cmp(x[sort.property], y[sort.property]) || cmp(x.id, y.id)));
-}
-
-@InputType()
-export abstract class OrderInput<F extends string> {
-  field: F;
-
-  @Field(() => SortDirection, { defaultValue: SortDirection.DESC })
-  direction: SortDirection = SortDirection.DESC;
 }

@@ -43,7 +43,7 @@ export const revisionAt = defineLoader('revisionAt', (db) =>
         { [`d${i}`]: deploymentId, [`a${i}`]: new Date(asOf) });
     });
     const rows = await qb.getMany();
-    return keys.map(([d, asOf]) => rows.find((r) => r.deploymentId === d && r.at.getTime() <= Date.parse(asOf)) ?? null);
+    return keys.map(([d, asOf]) => rows.find((r) => r.deploymentId === d && r.createdAt.getTime() <= Date.parse(asOf)) ?? null);
   }, { maxBatchSize: 200, cacheKeyFn: (k) => JSON.stringify(k) }),
 );
 

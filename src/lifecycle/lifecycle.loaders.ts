@@ -6,7 +6,7 @@ import type { Stage } from '../model-version/model-version.entity';
 import { AliasEvent, ModelAliasRow } from './alias.entity';
 import { ModelPolicy } from './policy.entity';
 import { StageTransition } from './stage-transition.entity';
-import { RequestStatus, TransitionRequest, TransitionReview } from './transition-request.entity';
+import { TransitionRequestStatus, TransitionRequest, TransitionReview } from './transition-request.entity';
 
 export const requestById = byIdLoader('requestById', TransitionRequest);
 
@@ -95,7 +95,7 @@ export const reviewsOf = defineLoader('reviewsOf', groupLoader<string, Transitio
   (r) => r.requestId,
 ));
 
-export const requestsOfModel = defineLoader('requestsOfModel', (db, p: { page: PageArgs; status: RequestStatus | null }) =>
+export const requestsOfModel = defineLoader('requestsOfModel', (db, p: { page: PageArgs; status: TransitionRequestStatus | null }) =>
   childPageLoader(db, {
     query: (d) => {
       const qb = d.manager.createQueryBuilder(TransitionRequest, 'tr');

@@ -135,8 +135,8 @@ async function expectedEdges(t: TestApp): Promise<string[]> {
       deploymentId = revision.deploymentId;
     }
     const serving = traffic.filter((r) => r.deploymentId === deploymentId && r.revision === revision.revision).map((r) => r.versionId);
-    for (const versionId of [...open.keys()]) if (!serving.includes(versionId)) close(versionId, revision.at);
-    for (const versionId of serving) if (!open.has(versionId)) open.set(versionId, { since: revision.revision, at: revision.at });
+    for (const versionId of [...open.keys()]) if (!serving.includes(versionId)) close(versionId, revision.createdAt);
+    for (const versionId of serving) if (!open.has(versionId)) open.set(versionId, { since: revision.revision, at: revision.createdAt });
   }
   return edges.sort();
 }
