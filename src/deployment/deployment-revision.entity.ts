@@ -23,7 +23,7 @@ registerEnumType(DeploymentRevisionKind, { name: 'DeploymentRevisionKind' });
 export class DeploymentRevision {
   /** A database sequence: the order of revisions across all deployments. */
   @PrimaryGeneratedColumn({ name: 'seq', type: 'integer' })
-  id: number;
+  sequence: number;
 
   @ForeignKey(() => Deployment, RESTRICT)
   @Column({ name: 'deployment_id', type: 'varchar', length: 40 })

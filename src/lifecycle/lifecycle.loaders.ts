@@ -15,7 +15,7 @@ export const transitionsOfVersion = defineLoader('transitionsOfVersion', (db, pa
   childPageLoader(db, {
     query: (d) => d.manager.createQueryBuilder(StageTransition, 'st'),
     parentProperty: 'versionId',
-    sort: { property: 'id', direction: SortDirection.DESC },
+    sort: { property: 'sequence', direction: SortDirection.DESC },
   }, page));
 
 export const transitionsOfModel = defineLoader('transitionsOfModel', (db, p: { page: PageArgs; stage: Stage | null }) =>
@@ -26,7 +26,7 @@ export const transitionsOfModel = defineLoader('transitionsOfModel', (db, p: { p
       return qb;
     },
     parentProperty: 'modelId',
-    sort: { property: 'id', direction: SortDirection.DESC },
+    sort: { property: 'sequence', direction: SortDirection.DESC },
   }, p.page));
 
 type AtKey = [modelId: string, name: string, asOf: string | null];
@@ -114,5 +114,5 @@ export const aliasEventPages = defineLoader('aliasEventPages', (db, p: { page: P
       return qb;
     },
     parentProperty: 'modelId',
-    sort: { property: 'id', direction: SortDirection.DESC },
+    sort: { property: 'sequence', direction: SortDirection.DESC },
   }, p.page));
