@@ -18,11 +18,6 @@ export function isUniqueViolation(error: unknown): boolean {
   return errno === 1062 || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
-export function isForeignKeyViolation(error: unknown): boolean {
-  const { code, errno } = driverErrorOf(error);
-  return errno === 1452 || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
-}
-
 /**
  * The one way the services write. SQLite: TypeORM's better-sqlite3 driver shares one query runner, so
  * concurrent transactions would interleave on it; an in-process mutex serializes them (SQLite has one
