@@ -10,6 +10,8 @@ export default tseslint.config(
     languageOptions: { parserOptions: { projectService: false } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // A package's dist/ layout is private and changes between versions: import what it exports.
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^(@[^/]+/)?[^./][^/]*/dist(/|$)', message: 'Import the package\'s public exports, not its dist/ files.' }] }],
     },
   },
   {

@@ -70,7 +70,6 @@ export class RegistryApp {
       actor: actorFrom(header('x-actor')),
       loaders: new Loaders(this.db),
       services: this.services,
-      db: this.db,
     };
   }
 

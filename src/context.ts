@@ -1,5 +1,4 @@
 import type { Loaders } from './common/loaders';
-import type { Database } from './db/database';
 import type { Services } from './services';
 
 /** Per-request context: who is asking, the request id, per-request DataLoaders and the services. */
@@ -8,5 +7,4 @@ export interface Context {
   actor: string;
   loaders: Loaders;
   services: Services;
-  db: Database;
 }

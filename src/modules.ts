@@ -11,31 +11,28 @@ import { LIFECYCLE_FIELD_RESOLVERS } from './lifecycle/lifecycle-fields.resolver
 import { LifecycleMutations } from './lifecycle/lifecycle.resolver';
 import { ModelPolicy } from './lifecycle/policy.entity';
 import { StageTransition } from './lifecycle/stage-transition.entity';
-import { TransitionRequest, TransitionReview } from './lifecycle/transition-request.entity';
+import { TransitionReview } from './lifecycle/transition-request.entity';
 import { LineageEdgeRow } from './lineage/lineage-edge.entity';
-import { Dataset, DatasetVersion, DatasetVersionSource } from './dataset/dataset.entity';
-import { Deployment } from './deployment/deployment.entity';
-import { Experiment } from './experiment/experiment.entity';
+import { DatasetVersionSource } from './dataset/dataset.entity';
 import { ExperimentResolver } from './experiment/experiment.resolver';
 import { DatasetResolver } from './dataset/dataset.resolver';
 import { DatasetVersionResolver } from './dataset/dataset-version.resolver';
 import { DeploymentResolver } from './deployment/deployment.resolver';
 import { ModelResolver } from './model/model.resolver';
 import { ModelVersionResolver } from './model-version/model-version.resolver';
-import { loadNode, NODE_LOADERS } from './node/node.loaders';
+import { loadNode } from './node/node.loaders';
+import { NODE_TYPE_NAMES, NODE_TYPES } from './node/node-types';
 import { NodeResolver } from './node/node.resolver';
 import { RunResolver } from './run/run.resolver';
 import { LineageResolver, ONE_HOP_RESOLVERS, ReproducibilityResolver } from './lineage/lineage.resolver';
-import type { NodeTypeName } from './common/ids';
-import { Model } from './model/model.entity';
-import { ModelVersion, ModelVersionDataset } from './model-version/model-version.entity';
-import { Run, RunInput } from './run/run.entity';
+import { ModelVersionDataset } from './model-version/model-version.entity';
+import { RunInput } from './run/run.entity';
 
-/** Every TypeORM entity (the database schema the migrations must match). */
+/** Every TypeORM entity (the database schema the migrations must match): the node types, then the other tables. */
 export const ENTITIES: EntityList = [
-  Experiment, Run, RunInput, Model, ModelVersion, ModelVersionDataset, Dataset, DatasetVersion, DatasetVersionSource,
-  Deployment, Tag, Metric, IdempotencyKey, LineageEdgeRow, StageTransition, ModelAliasRow, AliasEvent, ModelPolicy,
-  TransitionRequest, TransitionReview, DeploymentRevision, TrafficRow,
+  ...NODE_TYPE_NAMES.map((type) => NODE_TYPES[type].entity),
+  RunInput, ModelVersionDataset, DatasetVersionSource, Tag, Metric, IdempotencyKey, LineageEdgeRow, StageTransition,
+  ModelAliasRow, AliasEvent, ModelPolicy, TransitionReview, DeploymentRevision, TrafficRow,
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -47,7 +44,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
 
 type ReferenceResolver = (ref: { id: string }, ctx: Context) => Promise<unknown>;
 
-/** Federation `_entities` lookups, each through the request's DataLoader. */
+/** Federation `_entities` lookups of every node type, each through the request's DataLoader. */
 export const ENTITY_REFERENCES: Record<string, ReferenceResolver> = Object.fromEntries(
-  (Object.keys(NODE_LOADERS) as NodeTypeName[]).map((type) => [type, (ref: { id: string }, ctx: Context) => loadNode(ctx.loaders, ref.id, type)]),
+  NODE_TYPE_NAMES.map((type) => [type, (ref: { id: string }, ctx: Context) => loadNode(ctx.loaders, ref.id, type)]),
 );

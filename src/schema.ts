@@ -1,7 +1,6 @@
 import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { isUnionType, parse, type GraphQLSchema } from 'graphql';
+import { isUnionType, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap, type ResolversMap } from 'type-graphql';
 import type { Context } from './context';
 import { isWellFormed } from './common/edge-values';
@@ -9,6 +8,10 @@ import { BadInputError } from './common/errors';
 import { DateTimeScalar } from './common/scalars';
 import { validateArgument } from './common/validation';
 import { ENTITY_REFERENCES, RESOLVERS } from './modules';
+
+/** The resolvers buildSubgraphSchema takes, named through its public signature (the package exports no name for them). */
+type SubgraphModule = Exclude<Extract<Parameters<typeof buildSubgraphSchema>[0], readonly unknown[]>[number], DocumentNode>;
+type SubgraphResolvers = NonNullable<SubgraphModule['resolvers']>;
 
 const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])';
@@ -71,7 +74,7 @@ export async function buildRegistrySchema(): Promise<GraphQLSchema> {
     const typeResolvers = (resolvers[typeName] ??= {}) as Record<string, unknown>;
     typeResolvers.__resolveReference = resolveReference;
   }
-  const schema = buildSubgraphSchema([{ typeDefs, resolvers: resolvers as unknown as GraphQLResolverMap<Context> }]);
+  const schema = buildSubgraphSchema([{ typeDefs, resolvers: resolvers as SubgraphResolvers }]);
   clearLoadersAfterMutations(schema);
   checkEntityReferences(schema);
   return schema;

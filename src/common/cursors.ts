@@ -9,13 +9,20 @@ export enum SortDirection {
   DESC = 'DESC',
 }
 
-/** How a list is ordered: one property (string or number) with the id as tie-breaker, in one direction. */
+/** How a list is ordered: one property (string or number) with the primary key as tie-breaker, in one direction. */
 export interface Sort<E> {
   property: keyof E & string;
   direction: SortDirection;
 }
 
 export type CursorValue = string | number;
+
+/** The entity's primary key property (`id`, or `sequence` for history rows): the tie-breaker and the cursor's second half. */
+export function keyOf<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>): keyof E & string {
+  const [key, ...more] = qb.expressionMap.mainAlias!.metadata.primaryColumns;
+  if (!key || more.length) throw new Error(`a paged list needs a single-column primary key (${qb.alias})`);
+  return key.propertyName as keyof E & string;
+}
 
 /** The page arguments as a client sends them (any of them may be absent or null). */
 export interface PageArgsInput {
@@ -88,13 +95,14 @@ export const readOrder = <E>(sort: Sort<E>, window: PageWindow): Sort<E> => (win
 /** Keyset condition: rows strictly after `cursor` in `sort` (so strictly before it in the flipped order). */
 function applyKeyset<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>, sort: Sort<E>, cursor: string, argument: 'after' | 'before'): void {
   const alias = qb.alias;
+  const key = keyOf(qb);
   const [value, id] = decodeCursor(cursor, argument);
   const op = sort.direction === SortDirection.ASC ? '>' : '<';
   const [v, i] = [`${argument}Value`, `${argument}Id`];
-  if (sort.property === 'id') {
-    qb.andWhere(`${alias}.id ${op} :${i}`, { [i]: id });
+  if (sort.property === key) {
+    qb.andWhere(`${alias}.${key} ${op} :${i}`, { [i]: id });
   } else {
-    qb.andWhere(`(${alias}.${sort.property} ${op} :${v} OR (${alias}.${sort.property} = :${v} AND ${alias}.id ${op} :${i}))`,
+    qb.andWhere(`(${alias}.${sort.property} ${op} :${v} OR (${alias}.${sort.property} = :${v} AND ${alias}.${key} ${op} :${i}))`,
       { [v]: value, [i]: id });
   }
 }

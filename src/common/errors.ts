@@ -43,9 +43,3 @@ export class PreconditionFailedError extends ClientError {
     super(message, ErrorCode.PRECONDITION_FAILED);
   }
 }
-
-export class ServiceUnavailableError extends ClientError {
-  constructor() {
-    super('The database is unavailable; try again shortly', ErrorCode.SERVICE_UNAVAILABLE);
-  }
-}

@@ -3,6 +3,7 @@ import { monotonicFactory } from 'ulid';
 /**
  * Global ids: a short type prefix + a lowercase ULID. Unique across tables, sortable by creation
  * (keyset cursors on id are creation order), and the type is read from the prefix without a lookup.
+ * Every type here has its row in the node-type registry (src/node/node-types.ts; the compiler checks).
  */
 export const ID_PREFIXES = {
   Experiment: 'exp',

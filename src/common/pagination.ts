@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
-import { ArgsType, Directive, Field, InputType, Int, ObjectType, registerEnumType, type ClassType } from 'type-graphql';
+import { ArgsType, Directive, Field, Int, ObjectType, registerEnumType, type ClassType } from 'type-graphql';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { Database } from '../db/database';
 import {
-  applyCursors, checkPageArgs, DEFAULT_PAGE_SIZE, encodeCursor, MAX_PAGE_SIZE, readOrder, slicePage, SortDirection,
+  applyCursors, checkPageArgs, DEFAULT_PAGE_SIZE, encodeCursor, keyOf, MAX_PAGE_SIZE, readOrder, slicePage, SortDirection,
   type CursorValue, type PageArgsInput, type PageWindow, type Sort,
 } from './cursors';
 import { MAX_BATCH } from './loaders';
@@ -50,6 +50,8 @@ export interface Page<E> {
   hasPreviousPage: boolean;
   count: () => Promise<number>;
   sort: Sort<E>;
+  /** The primary key property: the tie-breaker in `sort` and the second half of each cursor. */
+  key: keyof E & string;
 }
 
 export interface Connection<E> {
@@ -91,9 +93,9 @@ export function ConnectionType<E extends object>(name: string, nodeType: ClassTy
   return ConnectionClass;
 }
 
-export function toConnection<E extends { id: CursorValue }>(cls: ClassType<Connection<E>>, page: Page<E>): Connection<E> {
+export function toConnection<E extends object>(cls: ClassType<Connection<E>>, page: Page<E>): Connection<E> {
   const connection = new cls() as Connection<E> & { counter: () => Promise<number> };
-  const cursorOf = (e: E) => encodeCursor(e[page.sort.property] as CursorValue, e.id);
+  const cursorOf = (e: E) => encodeCursor(e[page.sort.property] as CursorValue, e[page.key] as CursorValue);
   connection.edges = page.items.map((node) => ({ cursor: cursorOf(node), node }));
   connection.nodes = page.items;
   connection.pageInfo = {
@@ -107,15 +109,16 @@ export function toConnection<E extends { id: CursorValue }>(cls: ClassType<Conne
 }
 
 function applyOrder<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>, sort: Sort<E>): void {
-  if (sort.property !== 'id') qb.addOrderBy(`${qb.alias}.${sort.property}`, sort.direction);
-  qb.addOrderBy(`${qb.alias}.id`, sort.direction);
+  const key = keyOf(qb);
+  if (sort.property !== key) qb.addOrderBy(`${qb.alias}.${sort.property}`, sort.direction);
+  qb.addOrderBy(`${qb.alias}.${key}`, sort.direction);
 }
 
 /**
  * One page of a filtered root list: LIMIT size+1 between the cursors, read backward for `last`; the count
  * runs only if asked for.
  */
-export async function paginate<E extends ObjectLiteral & { id: CursorValue }>(
+export async function paginate<E extends ObjectLiteral>(
   qb: SelectQueryBuilder<E>,
   sort: Sort<E>,
   pageArgs: PageArgsInput,
@@ -127,7 +130,7 @@ export async function paginate<E extends ObjectLiteral & { id: CursorValue }>(
   // size + 1 rows tell whether another page exists (for a size of 0 too).
   const rows = await qb.take(window.size + 1).getMany();
   let counted: Promise<number> | undefined;
-  return { ...slicePage(rows, window), count: () => (counted ??= counter.getCount()), sort };
+  return { ...slicePage(rows, window), count: () => (counted ??= counter.getCount()), sort, key: keyOf(qb) };
 }
 
 export interface ChildListSpec<E extends ObjectLiteral> {
@@ -166,7 +169,7 @@ function childCountLoader<E extends ObjectLiteral>(db: Database, spec: ChildList
  * keeps the first `size+1` rows of each parent in reading order (reversed for `last`); a sibling loader
  * counts per parent with GROUP BY.
  */
-export function childPageLoader<E extends ObjectLiteral & { id: CursorValue }>(
+export function childPageLoader<E extends ObjectLiteral>(
   db: Database,
   spec: ChildListSpec<E>,
   pageArgs: PageArgsInput,
@@ -174,20 +177,22 @@ export function childPageLoader<E extends ObjectLiteral & { id: CursorValue }>(
   const counts = childCountLoader(db, spec);
   return new DataLoader<string, Page<E>, string>(async (parentIds) => {
     const window = checkPageArgs(pageArgs);
+    const key = keyOf(spec.query(db));
     // One parent (a run's metric history, say): a plain LIMIT reads one page of the index, where the
     // window would rank every child of the parent.
     const groups = parentIds.length === 1
       ? new Map([[parentIds[0], await oneParentRows(db, spec, window, parentIds[0])]])
       : await windowedRows(db, spec, window, parentIds);
     return parentIds.map((p) => ({
-      ...slicePage(sortRows(groups.get(p) ?? [], readOrder(spec.sort, window)), window),
+      ...slicePage(sortRows(groups.get(p) ?? [], readOrder(spec.sort, window), key), window),
       count: () => counts.load(p),
       sort: spec.sort,
+      key,
     }));
   }, { maxBatchSize: MAX_BATCH });
 }
 
-async function oneParentRows<E extends ObjectLiteral & { id: CursorValue }>(
+async function oneParentRows<E extends ObjectLiteral>(
   db: Database, spec: ChildListSpec<E>, window: PageWindow, parentId: string,
 ): Promise<E[]> {
   const qb = spec.query(db);
@@ -198,31 +203,34 @@ async function oneParentRows<E extends ObjectLiteral & { id: CursorValue }>(
 }
 
 /** Up to size+1 rows per parent, in one statement; a child linked to several parents is listed under each. */
-async function windowedRows<E extends ObjectLiteral & { id: CursorValue }>(
+async function windowedRows<E extends ObjectLiteral>(
   db: Database, spec: ChildListSpec<E>, window: PageWindow, parentIds: readonly string[],
 ): Promise<Map<string, E[]>> {
   const order = readOrder(spec.sort, window);
   const inner = spec.query(db);
   const a = inner.alias;
+  const key = keyOf(inner);
+  const keyColumn = columnOf(inner, key);
+  const keySql = `${a}.${keyColumn}`;
   const parent = parentExpression(inner, spec);
-  const orderSql = order.property === 'id'
-    ? `${a}.id ${order.direction}`
-    : `${a}.${columnOf(inner, order.property)} ${order.direction}, ${a}.id ${order.direction}`;
+  const orderSql = order.property === key
+    ? `${keySql} ${order.direction}`
+    : `${a}.${columnOf(inner, order.property)} ${order.direction}, ${keySql} ${order.direction}`;
   inner.andWhere(`${parent} IN (:...pageParents)`, { pageParents: [...parentIds] });
   applyCursors(inner, spec.sort, window);
   inner
-    .select(`${a}.id`, 'id')
+    .select(keySql, 'id')
     .addSelect(parent, 'parent')
     .addSelect(`ROW_NUMBER() OVER (PARTITION BY ${parent} ORDER BY ${orderSql})`, 'rn');
   const { raw, entities } = await db.manager
     .createQueryBuilder(inner.expressionMap.mainAlias!.target, 'page')
-    .innerJoin(`(${inner.getQuery()})`, 'w', 'w.id = page.id')
+    .innerJoin(`(${inner.getQuery()})`, 'w', `w.id = page.${keyColumn}`)
     .addSelect('w.parent', 'w_parent')
     .addSelect('w.id', 'w_id')
     .where('w.rn <= :pageLimit')
     .setParameters({ ...inner.getParameters(), pageLimit: window.size + 1 })
     .getRawAndEntities<{ w_parent: CursorValue; w_id: CursorValue }>();
-  const byId = new Map((entities as E[]).map((e) => [String(e.id), e]));
+  const byId = new Map((entities as E[]).map((e) => [String(e[key]), e]));
   const groups = new Map<string, E[]>();
   for (const row of raw) {
     const key = String(row.w_parent);
@@ -238,20 +246,12 @@ function columnOf<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>, property: 
 }
 
 /** Orders rows of one parent as the SQL did (numbers numerically, strings by code point like utf8mb4_bin). */
-function sortRows<E extends { id: CursorValue }>(rows: E[], sort: Sort<E>): E[] {
+function sortRows<E extends object>(rows: E[], sort: Sort<E>, key: keyof E): E[] {
   const sign = sort.direction === SortDirection.ASC ? 1 : -1;
   const cmp = (x: unknown, y: unknown): number => {
     if (typeof x === 'number' && typeof y === 'number') return x - y;
     const [a, b] = [Buffer.from(String(x)), Buffer.from(String(y))];
     return Buffer.compare(a, b);
   };
-  return rows.sort((x, y) => sign * (cmp(x[sort.property], y[sort.property]) || cmp(x.id, y.id)));
-}
-
-@InputType()
-export abstract class OrderInput<F extends string> {
-  field: F;
-
-  @Field(() => SortDirection, { defaultValue: SortDirection.DESC })
-  direction: SortDirection = SortDirection.DESC;
+  return rows.sort((x, y) => sign * (cmp(x[sort.property], y[sort.property]) || cmp(x[key], y[key])));
 }

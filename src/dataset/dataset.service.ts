@@ -7,8 +7,8 @@ import { lock, parentKey } from '../common/lock';
 import { requireAll } from '../common/lookup';
 import { NamedAggregateService } from '../common/named-aggregate.service';
 import { insertTags } from '../common/tags';
-import { addEdges, LineageRelation } from '../lineage/lineage.edges';
-import { Dataset, DatasetVersion, DatasetVersionSource } from './dataset.entity';
+import { linkDatasetVersion } from '../lineage/links';
+import { Dataset, DatasetVersion } from './dataset.entity';
 import type { CreateDatasetInput, CreateDatasetVersionInput, DatasetFilter } from './dataset.inputs';
 
 export class DatasetService extends NamedAggregateService<Dataset, CreateDatasetInput, DatasetFilter> {
@@ -46,11 +46,7 @@ export class DatasetService extends NamedAggregateService<Dataset, CreateDataset
         });
         await em.insert(DatasetVersion, version);
         await em.update(Dataset, { id: dataset.id }, { versionCount: sequence, updatedAt: at });
-        if (sources.length) await em.insert(DatasetVersionSource, sources.map((sourceId) => ({ datasetVersionId: id, sourceId })));
-        await addEdges(em, [
-          { from: dataset.id, to: id, relation: LineageRelation.CONTAINS },
-          ...sources.map((from) => ({ from, to: id, relation: LineageRelation.DERIVED })),
-        ], at);
+        await linkDatasetVersion(em, version, sources);
         await insertTags(em, id, input.tags);
         return version;
       },

@@ -18,11 +18,6 @@ export function isUniqueViolation(error: unknown): boolean {
   return errno === 1062 || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
-export function isForeignKeyViolation(error: unknown): boolean {
-  const { code, errno } = driverErrorOf(error);
-  return errno === 1452 || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
-}
-
 /** The transaction an async context runs in: open from BEGIN until it ends; `em` once TypeORM gives it. */
 interface TransactionScope {
   open: boolean;

@@ -7,23 +7,23 @@ import { DateColumn } from '../common/base.entity';
 import { ConnectionType } from '../common/pagination';
 import { LIMITS } from '../common/validation';
 
-export enum RevisionKind {
+export enum DeploymentRevisionKind {
   DEPLOY = 'DEPLOY',
   ROLLBACK = 'ROLLBACK',
   RETIRE = 'RETIRE',
 }
-registerEnumType(RevisionKind, { name: 'DeploymentRevisionKind' });
+registerEnumType(DeploymentRevisionKind, { name: 'DeploymentRevisionKind' });
 
 /** One immutable revision of a deployment's traffic split. */
 @ObjectType({ description: 'A deployment revision: the traffic split from `createdAt` until the next revision' })
 @Entity('deployment_revision')
 @Unique('UQ_deployment_revision', ['deploymentId', 'revision'])
-@Index('IDX_deployment_revision_at', ['deploymentId', 'at'])
-@EnumCheck('deployment_revision', 'kind', RevisionKind)
+@Index('IDX_deployment_revision_at', ['deploymentId', 'createdAt'])
+@EnumCheck('deployment_revision', 'kind', DeploymentRevisionKind)
 export class DeploymentRevision {
   /** A database sequence: the order of revisions across all deployments. */
   @PrimaryGeneratedColumn({ name: 'seq', type: 'integer' })
-  id: number;
+  sequence: number;
 
   @ForeignKey(() => Deployment, RESTRICT)
   @Column({ name: 'deployment_id', type: 'varchar', length: 40 })
@@ -33,9 +33,9 @@ export class DeploymentRevision {
   @Column({ type: 'integer' })
   revision: number;
 
-  @Field(() => RevisionKind)
+  @Field(() => DeploymentRevisionKind)
   @Column({ type: 'varchar', length: 16 })
-  kind: RevisionKind;
+  kind: DeploymentRevisionKind;
 
   @Field(() => Int, { nullable: true, description: 'For a rollback: the revision whose traffic was copied' })
   @Column({ name: 'rolled_back_to', type: 'integer', nullable: true })
@@ -49,9 +49,9 @@ export class DeploymentRevision {
   @Column({ type: 'text', nullable: true })
   comment: string | null;
 
-  @Field(() => Date, { name: 'createdAt' })
+  @Field(() => Date)
   @DateColumn('at')
-  at: Date;
+  createdAt: Date;
 }
 
 /** The traffic rows of one revision. */

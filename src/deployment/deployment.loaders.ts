@@ -30,7 +30,7 @@ export const revisionPages = defineLoader('revisionPages', (db, page: PageArgs) 
   childPageLoader(db, {
     query: (d) => d.manager.createQueryBuilder(DeploymentRevision, 'dr'),
     parentProperty: 'deploymentId',
-    sort: { property: 'id', direction: SortDirection.DESC },
+    sort: { property: 'sequence', direction: SortDirection.DESC },
   }, page),
 );
 
@@ -39,11 +39,11 @@ export const revisionAt = defineLoader('revisionAt', (db) =>
   new DataLoader<[string, string], DeploymentRevision | null, string>(async (keys) => {
     const qb = db.manager.createQueryBuilder(DeploymentRevision, 'dr');
     keys.forEach(([deploymentId, asOf], i) => {
-      qb.orWhere(`(dr.deploymentId = :d${i} AND dr.id = (SELECT MAX(x.seq) FROM deployment_revision x WHERE x.deployment_id = :d${i} AND x.at <= :a${i}))`,
+      qb.orWhere(`(dr.deploymentId = :d${i} AND dr.sequence = (SELECT MAX(x.seq) FROM deployment_revision x WHERE x.deployment_id = :d${i} AND x.at <= :a${i}))`,
         { [`d${i}`]: deploymentId, [`a${i}`]: new Date(asOf) });
     });
     const rows = await qb.getMany();
-    return keys.map(([d, asOf]) => rows.find((r) => r.deploymentId === d && r.at.getTime() <= Date.parse(asOf)) ?? null);
+    return keys.map(([d, asOf]) => rows.find((r) => r.deploymentId === d && r.createdAt.getTime() <= Date.parse(asOf)) ?? null);
   }, { maxBatchSize: 200, cacheKeyFn: (k) => JSON.stringify(k) }),
 );
 

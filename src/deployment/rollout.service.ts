@@ -5,11 +5,11 @@ import { now } from '../common/base.entity';
 import { BadInputError, NotFoundError, PreconditionFailedError } from '../common/errors';
 import { isIdOf } from '../common/ids';
 import { lock } from '../common/lock';
-import { recordServing } from '../lineage/serving';
+import { linkTraffic } from '../lineage/links';
 import { checkComment } from '../lifecycle/stage.service';
 import { ModelVersion } from '../model-version/model-version.entity';
 import { Deployment, DeploymentStatus } from './deployment.entity';
-import { DeploymentRevision, RevisionKind, TrafficRow } from './deployment-revision.entity';
+import { DeploymentRevision, DeploymentRevisionKind, TrafficRow } from './deployment-revision.entity';
 
 export interface TrafficSplit {
   versionId: string;
@@ -39,7 +39,7 @@ export class RolloutService {
         if (!version) throw new NotFoundError('ModelVersion', t.versionId, `traffic.${i}.versionId`);
         if (version.modelId !== deployment.modelId) throw new BadInputError(`traffic.${i}.versionId`, 'belongs to another model than the deployment');
       });
-      return this.writeRevision(em, deployment, traffic, { kind: RevisionKind.DEPLOY, rolledBackTo: null }, note);
+      return this.writeRevision(em, deployment, traffic, { kind: DeploymentRevisionKind.DEPLOY, rolledBackTo: null }, note);
     });
   }
 
@@ -55,7 +55,7 @@ export class RolloutService {
       if (target < 1) throw new PreconditionFailedError('There is no earlier revision to roll back to');
       const rows = await em.findBy(TrafficRow, { deploymentId: deployment.id, revision: target });
       const traffic = rows.map((r) => ({ versionId: r.versionId, percent: r.percent }));
-      return this.writeRevision(em, deployment, traffic, { kind: RevisionKind.ROLLBACK, rolledBackTo: target }, note);
+      return this.writeRevision(em, deployment, traffic, { kind: DeploymentRevisionKind.ROLLBACK, rolledBackTo: target }, note);
     });
   }
 
@@ -64,7 +64,7 @@ export class RolloutService {
     checkComment(note.comment);
     return this.db.transaction(async (em) => {
       const deployment = await this.lockCurrent(deploymentId, note);
-      const retired = await this.writeRevision(em, deployment, [], { kind: RevisionKind.RETIRE, rolledBackTo: null }, note);
+      const retired = await this.writeRevision(em, deployment, [], { kind: DeploymentRevisionKind.RETIRE, rolledBackTo: null }, note);
       await em.update(Deployment, { id: deployment.id }, { status: DeploymentStatus.RETIRED });
       retired.status = DeploymentStatus.RETIRED;
       return retired;
@@ -82,15 +82,14 @@ export class RolloutService {
   }
 
   private async writeRevision(em: EntityManager, deployment: Deployment, traffic: TrafficSplit[],
-    how: { kind: RevisionKind; rolledBackTo: number | null }, note: RevisionNote): Promise<Deployment> {
+    how: { kind: DeploymentRevisionKind; rolledBackTo: number | null }, note: RevisionNote): Promise<Deployment> {
     const revision = deployment.revision + 1;
     const at = now();
     await em.insert(DeploymentRevision, {
-      deploymentId: deployment.id, revision, kind: how.kind, rolledBackTo: how.rolledBackTo, actor: note.actor, comment: note.comment ?? null, at,
+      deploymentId: deployment.id, revision, kind: how.kind, rolledBackTo: how.rolledBackTo, actor: note.actor, comment: note.comment ?? null, createdAt: at,
     });
-    if (traffic.length) await em.insert(TrafficRow, traffic.map((t) => ({ deploymentId: deployment.id, revision, ...t })));
+    await linkTraffic(em, deployment.id, { revision, at }, traffic);
     await em.update(Deployment, { id: deployment.id }, { revision, updatedAt: at });
-    await recordServing(em, deployment.id, { revision, at }, traffic.map((t) => t.versionId));
     return Object.assign(deployment, { revision, updatedAt: at });
   }
 }

@@ -31,11 +31,11 @@ export class ModelAliasRow {
 /** One alias change: set (versionId) or deleted (versionId null). Append-only. */
 @ObjectType({ description: 'An alias change: who moved which alias from where to where' })
 @Entity('alias_event')
-@Index('IDX_alias_event_model', ['modelId', 'alias', 'id'])
+@Index('IDX_alias_event_model', ['modelId', 'alias', 'sequence'])
 export class AliasEvent {
-  @Field(() => Int, { name: 'sequence' })
+  @Field(() => Int)
   @PrimaryGeneratedColumn({ name: 'seq', type: 'integer' })
-  id: number;
+  sequence: number;
 
   @ForeignKey(() => Model, RESTRICT)
   @Column({ name: 'model_id', type: 'varchar', length: 40 })

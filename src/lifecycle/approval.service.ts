@@ -10,7 +10,7 @@ import { ModelVersion, Stage } from '../model-version/model-version.entity';
 import { AliasService, checkAliasName } from './alias.service';
 import { ModelPolicy } from './policy.entity';
 import { StageService, checkComment } from './stage.service';
-import { Decision, RequestStatus, TransitionRequest, TransitionReview } from './transition-request.entity';
+import { ReviewDecision, TransitionRequestStatus, TransitionRequest, TransitionReview } from './transition-request.entity';
 
 export interface PolicyInput {
   requiredApprovals: number;
@@ -63,13 +63,13 @@ export class ApprovalService {
   private async open(em: EntityManager, version: ModelVersion, target: { stage: Stage | null; alias: string | null },
     comment: string | null | undefined, actor: string): Promise<TransitionRequest> {
     const duplicate = await em.findOneBy(TransitionRequest, {
-      versionId: version.id, status: RequestStatus.PENDING, stage: target.stage ?? IsNull(), alias: target.alias ?? IsNull(),
+      versionId: version.id, status: TransitionRequestStatus.PENDING, stage: target.stage ?? IsNull(), alias: target.alias ?? IsNull(),
     });
     if (duplicate) throw new ConflictError(`Request ${duplicate.id} for this change is already pending`);
     const policy = await em.findOneBy(ModelPolicy, { modelId: version.modelId });
     const at = now();
     const request = em.create(TransitionRequest, {
-      id: newId('TransitionRequest'), modelId: version.modelId, versionId: version.id, ...target, status: RequestStatus.PENDING,
+      id: newId('TransitionRequest'), modelId: version.modelId, versionId: version.id, ...target, status: TransitionRequestStatus.PENDING,
       requestedBy: actor, comment: comment ?? null, requiredApprovals: Math.max(1, policy?.requiredApprovals ?? 0),
       decidedAt: null, createdAt: at, updatedAt: at,
     });
@@ -81,12 +81,12 @@ export class ApprovalService {
    * Records an approval; at quorum the change applies in the same transaction (or nothing does). The
    * request's row lock serializes its reviews; applying takes the model's lock (after it: see lock order).
    */
-  review(requestId: string, decision: Decision, comment: string | null | undefined, actor: string): Promise<TransitionRequest> {
+  review(requestId: string, decision: ReviewDecision, comment: string | null | undefined, actor: string): Promise<TransitionRequest> {
     checkComment(comment);
     return this.db.transaction(async (em) => {
       const request = await lock(this.db, TransitionRequest, requestId, 'id');
-      if (request.status !== RequestStatus.PENDING) throw new PreconditionFailedError(`Request ${request.id} is already ${request.status}`);
-      if (decision === Decision.APPROVE && actor === request.requestedBy) {
+      if (request.status !== TransitionRequestStatus.PENDING) throw new PreconditionFailedError(`Request ${request.id} is already ${request.status}`);
+      if (decision === ReviewDecision.APPROVE && actor === request.requestedBy) {
         throw new ClientError('The requester cannot approve their own request', ErrorCode.FORBIDDEN);
       }
       if (await em.findOneBy(TransitionReview, { requestId: request.id, actor })) {
@@ -94,24 +94,24 @@ export class ApprovalService {
       }
       const at = now();
       await em.insert(TransitionReview, { requestId: request.id, actor, decision, comment: comment ?? null, at });
-      if (decision === Decision.REJECT) return this.close(em, request, RequestStatus.REJECTED, at);
-      const approvals = await em.countBy(TransitionReview, { requestId: request.id, decision: Decision.APPROVE });
+      if (decision === ReviewDecision.REJECT) return this.close(em, request, TransitionRequestStatus.REJECTED, at);
+      const approvals = await em.countBy(TransitionReview, { requestId: request.id, decision: ReviewDecision.APPROVE });
       if (approvals < request.requiredApprovals) return request;
       const note = { actor, comment: comment ?? request.comment, requestId: request.id, at };
       if (request.stage) await this.stages.transition(request.versionId, request.stage, note);
       else await this.aliases.set(request.modelId, request.alias!, request.versionId, note);
-      return this.close(em, request, RequestStatus.APPLIED, at);
+      return this.close(em, request, TransitionRequestStatus.APPLIED, at);
     });
   }
 
   /** The approval inbox: requests across models, newest first. */
-  list(args: PageArgs, status?: RequestStatus | null): Promise<Page<TransitionRequest>> {
+  list(args: PageArgs, status?: TransitionRequestStatus | null): Promise<Page<TransitionRequest>> {
     const qb = this.db.manager.createQueryBuilder(TransitionRequest, 'tr');
     if (status) qb.where('tr.status = :status', { status });
     return paginate(qb, { property: 'id', direction: SortDirection.DESC }, args);
   }
 
-  private async close(em: EntityManager, request: TransitionRequest, status: RequestStatus, at: Date): Promise<TransitionRequest> {
+  private async close(em: EntityManager, request: TransitionRequest, status: TransitionRequestStatus, at: Date): Promise<TransitionRequest> {
     await em.update(TransitionRequest, { id: request.id }, { status, decidedAt: at, updatedAt: at });
     return Object.assign(request, { status, decidedAt: at, updatedAt: at });
   }

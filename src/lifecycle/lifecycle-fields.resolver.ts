@@ -13,7 +13,7 @@ import {
 } from './lifecycle.loaders';
 import { ModelPolicy } from './policy.entity';
 import { StageTransition, StageTransitionConnection } from './stage-transition.entity';
-import { Decision, RequestStatus, TransitionRequest, TransitionRequestConnection, TransitionReview } from './transition-request.entity';
+import { ReviewDecision, TransitionRequestStatus, TransitionRequest, TransitionRequestConnection, TransitionReview } from './transition-request.entity';
 
 const loadVersion = async (ctx: Context, id: string | null): Promise<ModelVersion | null> =>
   id ? ctx.loaders.get(versionById).load(id) : null;
@@ -67,7 +67,7 @@ export class ModelLifecycleFields {
   @FieldResolver(() => TransitionRequestConnection, { description: 'Approval requests, newest first' })
   async transitionRequests(
     @Root() model: Model, @Ctx() ctx: Context, @Args() page: PageArgs,
-    @Arg('status', () => RequestStatus, { nullable: true }) status?: RequestStatus,
+    @Arg('status', () => TransitionRequestStatus, { nullable: true }) status?: TransitionRequestStatus,
   ): Promise<Connection<TransitionRequest>> {
     return toConnection(TransitionRequestConnection, await ctx.loaders.get(requestsOfModel, { page: { ...page }, status: status ?? null }).load(model.id));
   }
@@ -130,7 +130,7 @@ export class TransitionRequestFields {
   @Query(() => TransitionRequestConnection, { description: 'Approval requests across models (e.g. status: PENDING), newest first' })
   async transitionRequests(
     @Ctx() ctx: Context, @Args() page: PageArgs,
-    @Arg('status', () => RequestStatus, { nullable: true }) status?: RequestStatus,
+    @Arg('status', () => TransitionRequestStatus, { nullable: true }) status?: TransitionRequestStatus,
   ): Promise<Connection<TransitionRequest>> {
     return toConnection(TransitionRequestConnection, await ctx.services.approvals.list(page, status));
   }
@@ -152,7 +152,7 @@ export class TransitionRequestFields {
 
   @FieldResolver(() => Int)
   async approvals(@Root() r: TransitionRequest, @Ctx() ctx: Context): Promise<number> {
-    return (await ctx.loaders.get(reviewsOf).load(r.id)).filter((x) => x.decision === Decision.APPROVE).length;
+    return (await ctx.loaders.get(reviewsOf).load(r.id)).filter((x) => x.decision === ReviewDecision.APPROVE).length;
   }
 }
 

@@ -6,7 +6,7 @@ import type { Stage } from '../model-version/model-version.entity';
 import { AliasEvent, ModelAliasRow } from './alias.entity';
 import { ModelPolicy } from './policy.entity';
 import { StageTransition } from './stage-transition.entity';
-import { RequestStatus, TransitionRequest, TransitionReview } from './transition-request.entity';
+import { TransitionRequestStatus, TransitionRequest, TransitionReview } from './transition-request.entity';
 
 export const requestById = byIdLoader('requestById', TransitionRequest);
 
@@ -15,7 +15,7 @@ export const transitionsOfVersion = defineLoader('transitionsOfVersion', (db, pa
   childPageLoader(db, {
     query: (d) => d.manager.createQueryBuilder(StageTransition, 'st'),
     parentProperty: 'versionId',
-    sort: { property: 'id', direction: SortDirection.DESC },
+    sort: { property: 'sequence', direction: SortDirection.DESC },
   }, page));
 
 export const transitionsOfModel = defineLoader('transitionsOfModel', (db, p: { page: PageArgs; stage: Stage | null }) =>
@@ -26,7 +26,7 @@ export const transitionsOfModel = defineLoader('transitionsOfModel', (db, p: { p
       return qb;
     },
     parentProperty: 'modelId',
-    sort: { property: 'id', direction: SortDirection.DESC },
+    sort: { property: 'sequence', direction: SortDirection.DESC },
   }, p.page));
 
 type AtKey = [modelId: string, name: string, asOf: string | null];
@@ -95,7 +95,7 @@ export const reviewsOf = defineLoader('reviewsOf', groupLoader<string, Transitio
   (r) => r.requestId,
 ));
 
-export const requestsOfModel = defineLoader('requestsOfModel', (db, p: { page: PageArgs; status: RequestStatus | null }) =>
+export const requestsOfModel = defineLoader('requestsOfModel', (db, p: { page: PageArgs; status: TransitionRequestStatus | null }) =>
   childPageLoader(db, {
     query: (d) => {
       const qb = d.manager.createQueryBuilder(TransitionRequest, 'tr');
@@ -114,5 +114,5 @@ export const aliasEventPages = defineLoader('aliasEventPages', (db, p: { page: P
       return qb;
     },
     parentProperty: 'modelId',
-    sort: { property: 'id', direction: SortDirection.DESC },
+    sort: { property: 'sequence', direction: SortDirection.DESC },
   }, p.page));

@@ -3,7 +3,7 @@ import type { Context } from '../context';
 import { Model } from '../model/model.entity';
 import { ModelVersion, Stage } from '../model-version/model-version.entity';
 import { ModelPolicyInput } from './lifecycle.inputs';
-import { Decision, TransitionRequest } from './transition-request.entity';
+import { ReviewDecision, TransitionRequest } from './transition-request.entity';
 
 const note = (ctx: Context, comment?: string | null) => ({ actor: ctx.actor, comment });
 
@@ -86,7 +86,7 @@ export class LifecycleMutations {
     @Arg('id', () => ID) id: string,
     @Arg('comment', () => String, { nullable: true }) comment?: string,
   ): Promise<TransitionRequest> {
-    return ctx.services.approvals.review(id, Decision.APPROVE, comment, ctx.actor);
+    return ctx.services.approvals.review(id, ReviewDecision.APPROVE, comment, ctx.actor);
   }
 
   @Mutation(() => TransitionRequest)
@@ -95,6 +95,6 @@ export class LifecycleMutations {
     @Arg('id', () => ID) id: string,
     @Arg('comment', () => String, { nullable: true }) comment?: string,
   ): Promise<TransitionRequest> {
-    return ctx.services.approvals.review(id, Decision.REJECT, comment, ctx.actor);
+    return ctx.services.approvals.review(id, ReviewDecision.REJECT, comment, ctx.actor);
   }
 }

@@ -27,15 +27,15 @@ registerEnumType(TransitionKind, {
 /** One stage change of one version: append-only, ordered by `sequence` (a database sequence). */
 @ObjectType({ description: 'A stage change: who, when, why, from and to' })
 @Entity('stage_transition')
-@Index('IDX_stage_transition_model', ['modelId', 'id'])
-@Index('IDX_stage_transition_version', ['versionId', 'id'])
+@Index('IDX_stage_transition_model', ['modelId', 'sequence'])
+@Index('IDX_stage_transition_version', ['versionId', 'sequence'])
 @EnumCheck('stage_transition', 'from_stage', Stage)
 @EnumCheck('stage_transition', 'to_stage', Stage)
 @EnumCheck('stage_transition', 'kind', TransitionKind)
 export class StageTransition {
-  @Field(() => Int, { name: 'sequence', description: 'Global order of history rows' })
+  @Field(() => Int, { description: 'Global order of history rows' })
   @PrimaryGeneratedColumn({ name: 'seq', type: 'integer' })
-  id: number;
+  sequence: number;
 
   @ForeignKey(() => Model, RESTRICT)
   @Column({ name: 'model_id', type: 'varchar', length: 40 })

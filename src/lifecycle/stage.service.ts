@@ -59,7 +59,7 @@ export class StageService {
       const history = await em.createQueryBuilder(StageTransition, 'st')
         .where('st.modelId = :modelId', { modelId })
         .andWhere('(st.toStage = :p OR st.fromStage = :p)', { p: Stage.PRODUCTION })
-        .orderBy('st.id', 'ASC')
+        .orderBy('st.sequence', 'ASC')
         .getMany();
       const stack: string[] = [];
       for (const row of history) {

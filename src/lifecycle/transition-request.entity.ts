@@ -8,18 +8,18 @@ import { LIMITS } from '../common/validation';
 import { ModelVersion, Stage } from '../model-version/model-version.entity';
 import { ALIAS_MAX } from './alias.entity';
 
-export enum RequestStatus {
+export enum TransitionRequestStatus {
   PENDING = 'PENDING',
   APPLIED = 'APPLIED',
   REJECTED = 'REJECTED',
 }
-registerEnumType(RequestStatus, { name: 'TransitionRequestStatus' });
+registerEnumType(TransitionRequestStatus, { name: 'TransitionRequestStatus' });
 
-export enum Decision {
+export enum ReviewDecision {
   APPROVE = 'APPROVE',
   REJECT = 'REJECT',
 }
-registerEnumType(Decision, { name: 'ReviewDecision' });
+registerEnumType(ReviewDecision, { name: 'ReviewDecision' });
 
 /** A request to move a version into a stage (or a protected alias onto it), applied at quorum. */
 @ObjectType({ implements: Node, description: 'A change waiting for approvals: a stage transition or a protected alias move' })
@@ -29,7 +29,7 @@ registerEnumType(Decision, { name: 'ReviewDecision' });
 @Index('IDX_transition_request_version', ['versionId', 'status'])
 @Index('IDX_transition_request_status', ['status', 'id'])
 @EnumCheck('transition_request', 'stage', Stage)
-@EnumCheck('transition_request', 'status', RequestStatus)
+@EnumCheck('transition_request', 'status', TransitionRequestStatus)
 export class TransitionRequest extends BaseRecord {
   @ForeignKey(() => Model, RESTRICT)
   @Column({ name: 'model_id', type: 'varchar', length: 40 })
@@ -47,9 +47,9 @@ export class TransitionRequest extends BaseRecord {
   @Column({ type: 'varchar', length: ALIAS_MAX, nullable: true })
   alias: string | null;
 
-  @Field(() => RequestStatus)
+  @Field(() => TransitionRequestStatus)
   @Column({ type: 'varchar', length: 16 })
-  status: RequestStatus;
+  status: TransitionRequestStatus;
 
   @Field()
   @Column({ name: 'requested_by', type: 'varchar', length: LIMITS.name })
@@ -70,7 +70,7 @@ export class TransitionRequest extends BaseRecord {
 
 @ObjectType({ description: 'One principal\'s approval or rejection of a request' })
 @Entity('transition_review')
-@EnumCheck('transition_review', 'decision', Decision)
+@EnumCheck('transition_review', 'decision', ReviewDecision)
 export class TransitionReview {
   @ForeignKey(() => TransitionRequest, CASCADE)
   @PrimaryColumn({ name: 'request_id', type: 'varchar', length: 40 })
@@ -80,9 +80,9 @@ export class TransitionReview {
   @PrimaryColumn({ type: 'varchar', length: LIMITS.name })
   actor: string;
 
-  @Field(() => Decision)
+  @Field(() => ReviewDecision)
   @Column({ type: 'varchar', length: 16 })
-  decision: Decision;
+  decision: ReviewDecision;
 
   @Field(() => String, { nullable: true })
   @Column({ type: 'text', nullable: true })

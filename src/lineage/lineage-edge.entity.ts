@@ -21,7 +21,7 @@ export enum LineageRelation {
 
 /**
  * One table for every lineage link. Ids are global, so one recursive query walks every kind of node.
- * Rows are written in the transaction that creates the link. A SERVED row is one serving interval: opened
+ * Rows are written in the transaction that creates the link, only by lineage/links.ts. A SERVED row is one serving interval: opened
  * by the deployment revision `sinceRevision` (at `createdAt`), closed by setting `endedAt` when a later
  * revision takes the version out of the traffic; a version that returns gets a new row. Every other row
  * has `sinceRevision` 0, never ends and never changes.

@@ -3,6 +3,7 @@ import type { Context } from '../context';
 import { BadInputError, NotFoundError } from '../common/errors';
 import { DatasetRole, ModelVersion } from '../model-version/model-version.entity';
 import { loadNode } from '../node/node.loaders';
+import { LINEAGE_CLASSES } from '../node/node-types';
 import { present } from '../common/loaders';
 import { datasetVersionById } from '../dataset/dataset.loaders';
 import { versionById } from '../model-version/model-version.loaders';
@@ -10,7 +11,7 @@ import { runById } from '../run/run.loaders';
 import { loadLineageNodes, MAX_ONE_HOP, neighbours, ONE_HOP_DEFAULT } from './lineage.loaders';
 import { effectiveHyperparameters, missingOf, Reproducibility, upstreamOfVersion } from './reproducibility';
 import { MAX_LINEAGE_DEPTH, MAX_LINEAGE_NODES } from './lineage.service';
-import { isLineageNode, LINEAGE_TYPES, LineageDirection, LineageGraph, LineageNode, type LineageNodeValue } from './lineage.types';
+import { isLineageNode, LineageDirection, LineageGraph, LineageNode, type LineageNodeValue } from './lineage.types';
 import type { Direction } from './lineage.walk';
 
 @Resolver()
@@ -68,7 +69,7 @@ async function oneHop(ctx: Context, id: string, direction: Direction, requested:
   return loadLineageNodes(ctx.loaders, ids);
 }
 
-export const ONE_HOP_RESOLVERS = LINEAGE_TYPES.map((cls) => oneHopResolver(cls as ClassType<{ id: string }>));
+export const ONE_HOP_RESOLVERS = LINEAGE_CLASSES.map((cls) => oneHopResolver(cls as ClassType<{ id: string }>));
 
 @Resolver(() => ModelVersion)
 export class ReproducibilityResolver {

@@ -1,10 +1,6 @@
 import { createUnionType, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { Dataset, DatasetVersion } from '../dataset/dataset.entity';
-import { Deployment } from '../deployment/deployment.entity';
-import { Experiment } from '../experiment/experiment.entity';
-import { Model } from '../model/model.entity';
-import { DatasetRole, ModelVersion } from '../model-version/model-version.entity';
-import { Run } from '../run/run.entity';
+import { DatasetRole } from '../model-version/model-version.entity';
+import { LINEAGE_CLASSES, type LineageClass } from '../node/node-types';
 import { LineageRelation } from './lineage-edge.entity';
 
 export enum LineageDirection {
@@ -35,20 +31,17 @@ registerEnumType(LineageRelation, {
   },
 });
 
-/** Every type the lineage graph links, in the union's order. */
-export const LINEAGE_TYPES = [Experiment, Run, Model, ModelVersion, Dataset, DatasetVersion, Deployment] as const;
-
 export const LineageNode = createUnionType({
   name: 'LineageNode',
   description: 'Anything lineage links: experiments, runs, models and their versions, datasets and their versions, deployments',
-  types: () => LINEAGE_TYPES,
-  resolveType: (value) => LINEAGE_TYPES.find((type) => value instanceof type)?.name,
+  types: () => LINEAGE_CLASSES,
+  resolveType: (value) => LINEAGE_CLASSES.find((type) => value instanceof type)?.name,
 });
 
-export type LineageNodeValue = InstanceType<(typeof LINEAGE_TYPES)[number]>;
+export type LineageNodeValue = InstanceType<LineageClass>;
 
 export function isLineageNode(value: object): value is LineageNodeValue {
-  return LINEAGE_TYPES.some((cls) => value instanceof cls);
+  return LINEAGE_CLASSES.some((cls) => value instanceof cls);
 }
 
 @ObjectType()

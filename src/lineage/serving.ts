@@ -7,7 +7,7 @@ export interface RevisionStamp {
 }
 
 /**
- * SERVED intervals follow a deployment's traffic, written with the revision that changes it (same
+ * The writer of SERVED edges, called only by linkTraffic (lineage/links.ts). SERVED intervals follow a deployment's traffic, written with the revision that changes it (same
  * transaction, under the deployment's row lock): versions that leave the traffic get their open interval
  * closed at the revision's time; versions that enter it (first time, or back by rollback) get a new one.
  * Versions that stay keep their interval: a percent change is not a new serving period.

@@ -2,10 +2,10 @@ import DataLoader from 'dataloader';
 import { In } from 'typeorm';
 import { applyCommonFilter } from '../common/filters';
 import { byIdLoader, defineLoader, groupLoader } from '../common/loaders';
-import { childPageLoader, SortDirection, type PageArgs } from '../common/pagination';
+import { childPageLoader, SortDirection, type PageArgs, type Sort } from '../common/pagination';
 import { Model } from '../model/model.entity';
 import { DatasetRole, ModelVersion, ModelVersionDataset } from './model-version.entity';
-import type { ModelVersionFilter, ModelVersionOrder } from './model-version.inputs';
+import { ModelVersionOrderField, type ModelVersionFilter, type ModelVersionOrder } from './model-version.inputs';
 
 export const versionById = byIdLoader('versionById', ModelVersion);
 
@@ -30,9 +30,15 @@ export const versionPages = defineLoader('versionPages', (db, p: { page: PageArg
       return applyCommonFilter(qb, p.filter);
     },
     parentProperty: 'modelId',
-    sort: { property: 'sequence', direction: p.order?.direction ?? SortDirection.DESC },
+    sort: versionSort(p.order),
   }, p.page),
 );
+
+/** SEQUENCE: the number within the model; CREATED_AT: creation order, which ids keep (as for named lists). Newest first by default. */
+export function versionSort(order: ModelVersionOrder | null): Sort<ModelVersion> {
+  const property = order?.field === ModelVersionOrderField.CREATED_AT ? 'id' : 'sequence';
+  return { property, direction: order?.direction ?? SortDirection.DESC };
+}
 
 /** The newest version of each model (sequence = the model's version count). */
 export const latestVersionOf = defineLoader('latestVersionOf', groupLoader<string, ModelVersion>(

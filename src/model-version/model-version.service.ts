@@ -9,11 +9,11 @@ import { requireAll, requireRow } from '../common/lookup';
 import { insertMetrics } from '../common/metrics';
 import { insertTags } from '../common/tags';
 import { DatasetVersion } from '../dataset/dataset.entity';
-import { addEdges, LineageRelation } from '../lineage/lineage.edges';
+import { linkModelVersion } from '../lineage/links';
 import { recordTransition, TransitionKind } from '../lifecycle/stage-history';
 import { Model } from '../model/model.entity';
 import { Run } from '../run/run.entity';
-import { ModelVersion, ModelVersionDataset, Stage } from './model-version.entity';
+import { ModelVersion, Stage } from './model-version.entity';
 import type { CreateModelVersionInput } from './model-version.inputs';
 import { nextVersion } from './versioning';
 
@@ -55,15 +55,7 @@ export class ModelVersionService {
     await em.insert(ModelVersion, version);
     await recordTransition(em, version, Stage.NONE, TransitionKind.CREATED, { actor, at });
     await em.update(Model, { id: model.id }, { versionCount: sequence, latestVersion: label, updatedAt: at });
-    if (datasets.length) {
-      await em.insert(ModelVersionDataset, datasets.map((d) => ({ modelVersionId: id, datasetVersionId: d.datasetVersionId, role: d.role })));
-    }
-    await addEdges(em, [
-      { from: model.id, to: id, relation: LineageRelation.CONTAINS },
-      ...(run ? [{ from: run.id, to: id, relation: LineageRelation.PRODUCED }] : []),
-      ...(version.parentId ? [{ from: version.parentId, to: id, relation: LineageRelation.PARENT_OF }] : []),
-      ...datasets.map((d) => ({ from: d.datasetVersionId, to: id, relation: LineageRelation.TRAINED_ON, role: d.role })),
-    ], at);
+    await linkModelVersion(em, version, datasets);
     await insertMetrics(em, id, input.metrics);
     await insertTags(em, id, input.tags);
     return version;

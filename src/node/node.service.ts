@@ -6,18 +6,11 @@ import { typeOfId, type NodeTypeName } from '../common/ids';
 import { lock } from '../common/lock';
 import { replaceTags, type TagInput } from '../common/tags';
 import { LIMITS } from '../common/validation';
-import { Dataset, DatasetVersion } from '../dataset/dataset.entity';
-import { Deployment } from '../deployment/deployment.entity';
-import { Experiment } from '../experiment/experiment.entity';
-import { Model } from '../model/model.entity';
-import { ModelVersion } from '../model-version/model-version.entity';
-import { Run } from '../run/run.entity';
+import { nodeType, nodeTypesWith } from './node-types';
 
 /** The node types whose tags and description may change after creation (a version's content never does). */
-const TAGGED: Partial<Record<NodeTypeName, EntityTarget<ObjectLiteral>>> = {
-  Experiment, Run, Model, ModelVersion, Dataset, DatasetVersion, Deployment,
-};
-const DESCRIBED = new Set<NodeTypeName>(['Experiment', 'Model', 'ModelVersion', 'Dataset', 'DatasetVersion', 'Deployment']);
+const TAGGED = nodeTypesWith('taggable');
+const DESCRIBED = nodeTypesWith('described');
 
 /** Edits that apply to many node types alike: replacing tags, changing the description. */
 export class NodeService {
@@ -30,7 +23,7 @@ export class NodeService {
       if (seen.has(t.key)) throw new BadInputError(`tags.${i}.key`, `duplicate tag key ${JSON.stringify(t.key)}`);
       seen.add(t.key);
     });
-    return this.edit(id, Object.keys(TAGGED) as NodeTypeName[], async (em) => {
+    return this.edit(id, TAGGED, async (em) => {
       await replaceTags(em, id, tags);
       return {};
     });
@@ -40,7 +33,7 @@ export class NodeService {
     if (description != null && description.length > LIMITS.description) {
       throw new BadInputError('description', `must be at most ${LIMITS.description} characters`);
     }
-    return this.edit(id, [...DESCRIBED], async () => ({ description }));
+    return this.edit(id, DESCRIBED, async () => ({ description }));
   }
 
   /** Locks the node's row, applies the change (plus column values it returns) and bumps updatedAt, in one transaction. */
@@ -48,7 +41,7 @@ export class NodeService {
     const type = typeOfId(id);
     if (!type) throw new NotFoundError('Node', id, 'id');
     if (!allowed.includes(type)) throw new BadInputError('id', `a ${type} cannot be changed this way`);
-    const entity = TAGGED[type]!;
+    const entity: EntityTarget<ObjectLiteral> = nodeType(type).entity;
     return this.db.transaction(async (em) => {
       const row = await lock(this.db, entity, id, 'id');
       const values = { ...(await change(em)), updatedAt: now() };

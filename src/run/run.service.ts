@@ -10,9 +10,9 @@ import { insertTags } from '../common/tags';
 import { LIMITS } from '../common/validation';
 import { DatasetVersion } from '../dataset/dataset.entity';
 import { Experiment } from '../experiment/experiment.entity';
-import { addEdges, LineageRelation } from '../lineage/lineage.edges';
+import { linkRun } from '../lineage/links';
 import { defaultRunName } from './run-names';
-import { Run, RunInput, RunStatus } from './run.entity';
+import { Run, RunStatus } from './run.entity';
 import type { StartRunInput } from './run.inputs';
 
 export class RunService {
@@ -46,11 +46,7 @@ export class RunService {
           updatedAt: at,
         });
         await em.insert(Run, run);
-        if (inputIds.length) await em.insert(RunInput, inputIds.map((datasetVersionId) => ({ runId: id, datasetVersionId })));
-        await addEdges(em, [
-          { from: input.experimentId, to: id, relation: LineageRelation.CONTAINS },
-          ...inputIds.map((from) => ({ from, to: id, relation: LineageRelation.CONSUMED })),
-        ], at);
+        await linkRun(em, run, inputIds);
         await insertTags(em, id, input.tags);
         return run;
       },

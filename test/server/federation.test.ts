@@ -2,13 +2,14 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Kind, parse, print, type ConstDirectiveNode, type DocumentNode, type ObjectTypeDefinitionNode } from 'graphql';
 import { buildSubgraph } from '@apollo/federation-internals';
+import { NODE_TYPE_NAMES } from '../../src/node/node-types';
 import { buildRegistrySchema, printRegistrySchema } from '../../src/schema';
 import { TestApp } from '../support/app';
 import { seed } from '../support/seed';
 
 /** The registry as an Apollo Federation 2 subgraph: SDL with @key, _entities through DataLoaders, committed schema. */
 
-const ENTITY_TYPES = ['Experiment', 'Run', 'Model', 'ModelVersion', 'Dataset', 'DatasetVersion', 'Deployment'];
+const ENTITY_TYPES = NODE_TYPE_NAMES;
 
 function keyFields(type: ObjectTypeDefinitionNode): string[] {
   return (type.directives ?? [])
