@@ -41,7 +41,7 @@ export class CreateDatasetVersionInput extends DescribedCreateInput {
 
   @Field(() => [ID], { nullable: true, description: 'Dataset versions this one was made from' })
   @MaxItems()
-  @UniqueBy((id: string) => id, 'id')
+  @UniqueBy('id')
   derivedFromIds?: string[] | null;
 }
 

@@ -8,7 +8,8 @@ import { Model } from '../model/model.entity';
 import { modelById } from '../model/model.loaders';
 import { Deployment, DeploymentConnection, TrafficShare } from './deployment.entity';
 import { DeploymentRevision, DeploymentRevisionConnection } from './deployment-revision.entity';
-import { TrafficInput } from './deployment.inputs';
+import { CommentArgs } from '../common/inputs';
+import { TrafficArgs } from './deployment.inputs';
 import { revisionAt, revisionPages } from './deployment.loaders';
 import { trafficShares } from './traffic';
 import { CreateDeploymentInput, DeploymentFilter } from './deployment.inputs';
@@ -64,9 +65,9 @@ export class DeploymentResolver {
   deploy(
     @Ctx() ctx: Context,
     @Arg('deploymentId', () => ID) deploymentId: string,
-    @Arg('traffic', () => [TrafficInput]) traffic: TrafficInput[],
-    @Arg('expectedRevision', () => Int, { nullable: true, description: 'Fails with PRECONDITION_FAILED unless the deployment is at this revision' }) expectedRevision?: number,
-    @Arg('comment', () => String, { nullable: true }) comment?: string,
+    @Args() { traffic }: TrafficArgs,
+    @Arg('expectedRevision', () => Int, { nullable: true, description: 'Fails with PRECONDITION_FAILED unless the deployment is at this revision' }) expectedRevision: number | undefined,
+    @Args() { comment }: CommentArgs,
   ): Promise<Deployment> {
     return ctx.services.rollouts.deploy(deploymentId, traffic, { actor: ctx.actor, comment, expectedRevision });
   }
@@ -75,9 +76,9 @@ export class DeploymentResolver {
   rollbackDeployment(
     @Ctx() ctx: Context,
     @Arg('deploymentId', () => ID) deploymentId: string,
-    @Arg('toRevision', () => Int, { nullable: true }) toRevision?: number,
-    @Arg('expectedRevision', () => Int, { nullable: true }) expectedRevision?: number,
-    @Arg('comment', () => String, { nullable: true }) comment?: string,
+    @Arg('toRevision', () => Int, { nullable: true }) toRevision: number | undefined,
+    @Arg('expectedRevision', () => Int, { nullable: true }) expectedRevision: number | undefined,
+    @Args() { comment }: CommentArgs,
   ): Promise<Deployment> {
     return ctx.services.rollouts.rollback(deploymentId, toRevision, { actor: ctx.actor, comment, expectedRevision });
   }
@@ -86,7 +87,7 @@ export class DeploymentResolver {
   retireDeployment(
     @Ctx() ctx: Context,
     @Arg('deploymentId', () => ID) deploymentId: string,
-    @Arg('comment', () => String, { nullable: true }) comment?: string,
+    @Args() { comment }: CommentArgs,
   ): Promise<Deployment> {
     return ctx.services.rollouts.retire(deploymentId, { actor: ctx.actor, comment });
   }

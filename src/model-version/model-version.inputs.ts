@@ -62,7 +62,7 @@ export class CreateModelVersionInput extends DescribedCreateInput {
 
   @Field(() => [DatasetUsageInput], { nullable: true })
   @MaxItems()
-  @UniqueBy((d: DatasetUsageInput) => d.datasetVersionId, 'datasetVersionId')
+  @UniqueBy('datasetVersionId', 'datasetVersionId')
   @ValidateNested({ each: true })
   datasets?: DatasetUsageInput[] | null;
 

@@ -53,7 +53,7 @@ describe('createDataset, createDatasetVersion, dataset() and datasetVersion(): b
       ['an empty version label', { version: '' }, 'input.version'],
       ['a 129-character version label', { version: chars(129) }, 'input.version'],
       ['1,001 derivedFromIds', { derivedFromIds: Array.from({ length: 1001 }, (_, i) => `dsv_${i}`) }, 'input.derivedFromIds'],
-      ['the same derivedFromId twice', { derivedFromIds: ['dsv_x', 'dsv_x'] }, 'input.derivedFromIds'],
+      ['the same derivedFromId twice', { derivedFromIds: ['dsv_x', 'dsv_x'] }, 'input.derivedFromIds.1'],
       ...DESCRIPTION_AND_KEY_CASES,
       ...TAG_CASES,
     ];
