@@ -1,6 +1,6 @@
-import { ArgsType, Field, InputType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType } from 'type-graphql';
 import { TagInput, TagList } from './tags';
-import { IsDescription, LIMITS, MaxChars } from './validation';
+import { ExactlyOne, IsDescription, LIMITS, MaxChars } from './validation';
 
 /** What every create mutation's input has: tags and an idempotency key. */
 @InputType()
@@ -29,4 +29,15 @@ export class CommentArgs {
   @Field(() => String, { nullable: true })
   @IsDescription()
   comment?: string | null;
+}
+
+/** `thing(id:, name:)` root lookups: exactly one key. */
+@ArgsType()
+@ExactlyOne<ByIdOrNameArgs>('id', 'name')
+export class ByIdOrNameArgs {
+  @Field(() => String, { nullable: true })
+  name?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  id?: string | null;
 }

@@ -155,6 +155,35 @@ export const EachItem = (name: string, check: Check) =>
     return null;
   });
 
+/** A rule across fields of one input object or argument set: the field it names, and its message. */
+export type ObjectCheck<T> = (object: T) => { field: string; message: string } | null;
+
+const objectRules = new WeakMap<object, ObjectCheck<never>[]>();
+
+/**
+ * A class decorator for rules that no single field can state, because they are about which of several
+ * nullable fields are given (absent fields skip their field rules).
+ */
+export function ObjectRule<T>(check: ObjectCheck<T>): ClassDecorator {
+  return (target) => {
+    objectRules.set(target, [...(objectRules.get(target) ?? []), check as ObjectCheck<never>]);
+  };
+}
+
+/** Exactly one of two fields: neither names the first (missing), both name the second (superfluous). */
+export const ExactlyOne = <T>(a: keyof T & string, b: keyof T & string) =>
+  ObjectRule<T>((o) => ((o[a] == null) === (o[b] == null) ? { field: o[a] == null ? a : b, message: `give exactly one of ${a} or ${b}` } : null));
+
+function objectProblem(item: object): { path: string[]; message: string } | null {
+  for (let type = item.constructor; type && type !== Object; type = Object.getPrototypeOf(type) as typeof type) {
+    for (const check of objectRules.get(type) ?? []) {
+      const problem = (check as ObjectCheck<object>)(item);
+      if (problem) return { path: [problem.field], message: problem.message };
+    }
+  }
+  return null;
+}
+
 function firstError(errors: ValidationError[], path: string[]): { path: string[]; message: string } | null {
   for (const error of errors) {
     const here = [...path, error.property];
@@ -196,7 +225,7 @@ export async function validateArgument(value: unknown, argType: unknown, data: {
   for (let i = 0; i < items.length; i++) {
     const item: unknown = items[i];
     if (item == null || typeof item !== 'object') continue;
-    const error = firstError(await validate(item, OPTIONS), []);
+    const error = firstError(await validate(item, OPTIONS), []) ?? objectProblem(item);
     if (error) {
       const base = [...(argName ? [argName] : []), ...(Array.isArray(value) ? [String(i)] : [])];
       throw new BadInputError([...base, ...error.path].join('.'), error.message);

@@ -2,6 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } fr
 import type { Context } from '../context';
 import { NamedOrder } from '../common/filters';
 import { isIdOf } from '../common/ids';
+import { ByIdOrNameArgs } from '../common/inputs';
 import { findByIdOrName } from '../common/lookup';
 import { PageArgs, toConnection, type Connection } from '../common/pagination';
 import { Tag, tagsByEntity } from '../common/tags';
@@ -14,8 +15,7 @@ export class DatasetResolver {
   @Query(() => Dataset, { nullable: true, description: 'By id or by exact name' })
   dataset(
     @Ctx() ctx: Context,
-    @Arg('id', () => ID, { nullable: true }) id?: string,
-    @Arg('name', () => String, { nullable: true }) name?: string,
+    @Args() { id, name }: ByIdOrNameArgs,
   ): Promise<Dataset | null> {
     return findByIdOrName('Dataset', ctx.loaders.get(datasetById), ctx.loaders.get(datasetByName), id, name);
   }

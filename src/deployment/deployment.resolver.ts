@@ -8,7 +8,7 @@ import { Model } from '../model/model.entity';
 import { modelById } from '../model/model.loaders';
 import { Deployment, DeploymentConnection, TrafficShare } from './deployment.entity';
 import { DeploymentRevision, DeploymentRevisionConnection } from './deployment-revision.entity';
-import { CommentArgs } from '../common/inputs';
+import { ByIdOrNameArgs, CommentArgs } from '../common/inputs';
 import { TrafficArgs } from './deployment.inputs';
 import { revisionAt, revisionPages } from './deployment.loaders';
 import { trafficShares } from './traffic';
@@ -20,8 +20,7 @@ export class DeploymentResolver {
   @Query(() => Deployment, { nullable: true, description: 'By id or by exact name' })
   deployment(
     @Ctx() ctx: Context,
-    @Arg('id', () => ID, { nullable: true }) id?: string,
-    @Arg('name', () => String, { nullable: true }) name?: string,
+    @Args() { id, name }: ByIdOrNameArgs,
   ): Promise<Deployment | null> {
     return findByIdOrName('Deployment', ctx.loaders.get(deploymentById), ctx.loaders.get(deploymentByName), id, name);
   }

@@ -1,6 +1,7 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { NamedOrder } from '../common/filters';
+import { ByIdOrNameArgs } from '../common/inputs';
 import { findByIdOrName } from '../common/lookup';
 import { ConnectionType, PageArgs, toConnection, type Connection } from '../common/pagination';
 import { Tag, tagsByEntity } from '../common/tags';
@@ -19,8 +20,7 @@ export class ExperimentResolver {
   @Query(() => Experiment, { nullable: true, description: 'By id or by exact name' })
   experiment(
     @Ctx() ctx: Context,
-    @Arg('id', () => ID, { nullable: true }) id?: string,
-    @Arg('name', () => String, { nullable: true }) name?: string,
+    @Args() { id, name }: ByIdOrNameArgs,
   ): Promise<Experiment | null> {
     return findByIdOrName('Experiment', ctx.loaders.get(experimentById), ctx.loaders.get(experimentByName), id, name);
   }

@@ -1,6 +1,7 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { NamedOrder } from '../common/filters';
+import { ByIdOrNameArgs } from '../common/inputs';
 import { findByIdOrName } from '../common/lookup';
 import { PageArgs, toConnection, type Connection } from '../common/pagination';
 import { Tag, tagsByEntity } from '../common/tags';
@@ -18,8 +19,7 @@ export class ModelResolver {
   @Query(() => Model, { nullable: true, description: 'By id or by exact name' })
   model(
     @Ctx() ctx: Context,
-    @Arg('id', () => ID, { nullable: true }) id?: string,
-    @Arg('name', () => String, { nullable: true }) name?: string,
+    @Args() { id, name }: ByIdOrNameArgs,
   ): Promise<Model | null> {
     return findByIdOrName('Model', ctx.loaders.get(modelById), ctx.loaders.get(modelByName), id, name);
   }

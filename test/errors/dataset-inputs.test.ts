@@ -71,10 +71,10 @@ describe('createDataset, createDatasetVersion, dataset() and datasetVersion(): b
   });
 
   describe('createDatasetVersion: which dataset, and what it derives from', () => {
-    it('neither datasetId nor datasetName, or both → BAD_USER_INPUT on input.datasetId', async () => {
+    it('neither datasetId nor datasetName → BAD_USER_INPUT on input.datasetId; both → on input.datasetName', async () => {
       const { datasetId: _, ...rest } = valid();
       await rejects(rest, { code: 'BAD_USER_INPUT', field: 'input.datasetId' });
-      await rejects({ ...valid(), datasetName: ds.name }, { code: 'BAD_USER_INPUT', field: 'input.datasetId' });
+      await rejects({ ...valid(), datasetName: ds.name }, { code: 'BAD_USER_INPUT', field: 'input.datasetName' });
     });
 
     it('datasetId malformed, unknown or of another type → NOT_FOUND on input.datasetId', async () => {

@@ -116,8 +116,8 @@ describe('createModelVersion and modelVersion(): bad inputs', () => {
     it('neither → BAD_USER_INPUT on input.modelId', async () => {
       await rejects({ artifactUri: 's3://m/x' }, { code: 'BAD_USER_INPUT', field: 'input.modelId' });
     });
-    it('both → BAD_USER_INPUT on input.modelId', async () => {
-      await rejects({ modelId: f.int.id, modelName: f.int.name, artifactUri: 's3://m/x' }, { code: 'BAD_USER_INPUT', field: 'input.modelId' });
+    it('both → BAD_USER_INPUT on input.modelName (the one too many, as in model(id:, name:))', async () => {
+      await rejects({ modelId: f.int.id, modelName: f.int.name, artifactUri: 's3://m/x' }, { code: 'BAD_USER_INPUT', field: 'input.modelName' });
     });
     it.each(MALFORMED_IDS.map((id) => ({ id })))('a malformed modelId $id → NOT_FOUND on input.modelId', async ({ id }) => {
       await rejects({ modelId: id, artifactUri: 's3://m/x' }, { code: 'NOT_FOUND', field: 'input.modelId' });
