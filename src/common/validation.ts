@@ -209,6 +209,20 @@ const OPTIONS = { forbidUnknownValues: false, skipMissingProperties: true } as c
 const checkedArgs = new WeakSet<object>();
 
 /**
+ * Argument values are a function of the field's selection and the operation's variables, so a field
+ * resolved for many parents (`upstream(first:)` on 500 lineage nodes) is validated once per argument class.
+ */
+const passed = new WeakMap<object, WeakMap<object, Set<unknown>>>();
+
+function passedBefore(info: GraphQLResolveInfo): Set<unknown> {
+  const byVariables = passed.get(info.fieldNodes[0]) ?? new WeakMap<object, Set<unknown>>();
+  passed.set(info.fieldNodes[0], byVariables);
+  const types = byVariables.get(info.variableValues) ?? new Set<unknown>();
+  byVariables.set(info.variableValues, types);
+  return types;
+}
+
+/**
  * type-graphql's validateFn: edge values first (every argument of the field, once per call), then
  * class-validator on every input object; the first failure → BAD_USER_INPUT naming the path.
  */
@@ -220,6 +234,8 @@ export async function validateArgument(value: unknown, argType: unknown, data: {
     if (problem) throw new BadInputError(problem.field, problem.message);
   }
   if (value == null || typeof value !== 'object') return;
+  const done = passedBefore(info);
+  if (done.has(argType)) return;
   const items = Array.isArray(value) ? value : [value];
   const argName = argumentName(argType, info);
   for (let i = 0; i < items.length; i++) {
@@ -231,6 +247,7 @@ export async function validateArgument(value: unknown, argType: unknown, data: {
       throw new BadInputError([...base, ...error.path].join('.'), error.message);
     }
   }
+  done.add(argType);
 }
 
 /** The argument holding an input type; null for an @ArgsType class (its fields are the arguments). */

@@ -250,6 +250,19 @@ describe('validation: one rule, one message, one field path', () => {
     expect(JSON.stringify(withNull)).toMatch(/"totalCount":[1-9]/);
   });
 
+  it('a field resolved for many parents is judged on each request\'s variables (a passed value is not reused)', async () => {
+    await seed(t).model();
+    await seed(t).model();
+    const q = 'query($f: Int) { models(first: 100) { nodes { id upstream(first: $f) { __typename } } } }';
+    const models = (await t.ok(q, { f: 1 })).models.nodes.length;
+    expect(models).toBeGreaterThan(1);
+    const r = await t.gql(q, { f: 1001 });
+    expect(r.data).toBeNull();
+    expect(r.errors!.length).toBeGreaterThan(0);
+    for (const e of r.errors!) expect([e.extensions?.code, e.extensions?.field, e.message]).toEqual(['BAD_USER_INPUT', 'first', `first: ${M.range(0, 1000)}`]);
+    expect((await t.ok(q, { f: 0 })).models.nodes.length).toBe(models);
+  });
+
   it('each rule has one message wherever it applies', () => {
     const rules = new Map<string, Set<string>>();
     for (const c of all) if (c.rule) rules.set(c.rule, new Set([...(rules.get(c.rule) ?? []), `${c.operation}`]));
