@@ -61,24 +61,13 @@ export function decodeCursor(cursor: string, argument: 'after' | 'before'): [Cur
   throw new BadInputError(argument, 'is not a cursor returned by this list');
 }
 
-function checkSize(value: number | null | undefined, argument: 'first' | 'last'): number | null {
-  if (value == null) return null;
-  if (!Number.isInteger(value) || value < 0 || value > MAX_PAGE_SIZE) {
-    throw new BadInputError(argument, `must be between 0 and ${MAX_PAGE_SIZE}`);
-  }
-  return value;
-}
-
 /**
- * Validates page arguments. `first` and `last` together are refused (the Relay spec discourages them, and
- * "the last n of the first m" is rarely what a client means); with neither, a page holds DEFAULT_PAGE_SIZE.
+ * The window of page arguments that PageArgs has validated (ranges, first with last); cursors are decoded
+ * here, where their meaning is known. With neither first nor last, a page holds DEFAULT_PAGE_SIZE.
  */
 export function checkPageArgs(args: PageArgsInput): PageWindow {
-  const first = checkSize(args.first, 'first');
-  const last = checkSize(args.last, 'last');
-  if (first != null && last != null) {
-    throw new BadInputError('last', 'cannot be combined with first: page forward with first/after or backward with last/before');
-  }
+  const first = args.first ?? null;
+  const last = args.last ?? null;
   if (args.after != null) decodeCursor(args.after, 'after');
   if (args.before != null) decodeCursor(args.before, 'before');
   return { size: last ?? first ?? DEFAULT_PAGE_SIZE, backward: last != null, after: args.after ?? null, before: args.before ?? null };

@@ -3,7 +3,7 @@ import type { Database } from '../db/database';
 import { isUniqueViolation } from '../db/database';
 import { DateColumn, now } from './base.entity';
 import { LIMITS } from './validation';
-import { BadInputError, ClientError, ErrorCode } from './errors';
+import { ClientError, ErrorCode } from './errors';
 import { fingerprintOf } from './fingerprint';
 
 /** How long a key is kept at least; older keys are removed in batches (see pruneIdempotencyKeys). */
@@ -88,9 +88,6 @@ export async function createOnce<T>(db: Database, spec: CreateSpec<T>): Promise<
     return db.transaction((em) => spec.create(em, spec.id)).catch((error: unknown) => {
       throw isUniqueViolation(error) ? spec.onConflict() : error;
     });
-  }
-  if (key.length === 0 || key.length > LIMITS.name) {
-    throw new BadInputError('input.idempotencyKey', `must be 1 to ${LIMITS.name} characters`);
   }
   const scope = { subject: callerSubject(spec.actor), mutation: spec.mutation, key };
   const fingerprint = fingerprintOf(spec.input);

@@ -1,6 +1,6 @@
-import { Field, InputType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType } from 'type-graphql';
 import { TagInput, TagList } from './tags';
-import { IsDescription } from './validation';
+import { ExactlyOne, IsDescription, LIMITS, MaxChars } from './validation';
 
 /** What every create mutation's input has: tags and an idempotency key. */
 @InputType()
@@ -11,6 +11,7 @@ export abstract class CreateInput {
 
   @Field(() => String, { nullable: true, description:
     'Per caller and mutation, kept at least 24 h: the same key with the same input returns the first call\'s object; with a different input it is CONFLICT (reason IDEMPOTENCY_KEY_REUSED)' })
+  @MaxChars(LIMITS.name, 1)
   idempotencyKey?: string | null;
 }
 
@@ -20,4 +21,23 @@ export abstract class DescribedCreateInput extends CreateInput {
   @Field(() => String, { nullable: true })
   @IsDescription()
   description?: string | null;
+}
+
+/** The optional note of a lifecycle or deployment change (as long as a description may be). */
+@ArgsType()
+export class CommentArgs {
+  @Field(() => String, { nullable: true })
+  @IsDescription()
+  comment?: string | null;
+}
+
+/** `thing(id:, name:)` root lookups: exactly one key. */
+@ArgsType()
+@ExactlyOne<ByIdOrNameArgs>('id', 'name')
+export class ByIdOrNameArgs {
+  @Field(() => String, { nullable: true })
+  name?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  id?: string | null;
 }

@@ -1,6 +1,6 @@
 import type { EntityManager, EntityTarget, FindOptionsWhere, ObjectLiteral } from 'typeorm';
 import type { Database } from '../db/database';
-import { BadInputError, NotFoundError } from './errors';
+import { NotFoundError } from './errors';
 import { typeOfId } from './ids';
 
 /** A row named by its id, or by its unique name. */
@@ -57,10 +57,9 @@ async function lockRow(db: Database, em: EntityManager, locked: Set<string>, typ
 }
 
 /**
- * The parent of a new child row, by `input.<x>Id` or `input.<x>Name` (exactly one): the key to `lock` it
- * by and the field a NOT_FOUND names.
+ * The parent of a new child row, by `input.<x>Id` or `input.<x>Name`: the key to `lock` it by and the field a
+ * NOT_FOUND names. That exactly one is given is the input class's rule (`@ExactlyOne`), checked before.
  */
 export function parentKey(field: string, ref: { id?: string | null; name?: string | null }): [RowKey, string] {
-  if ((ref.id == null) === (ref.name == null)) throw new BadInputError(`input.${field}Id`, `give exactly one of ${field}Id or ${field}Name`);
   return ref.id != null ? [ref.id, `input.${field}Id`] : [{ name: ref.name! }, `input.${field}Name`];
 }

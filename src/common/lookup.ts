@@ -1,9 +1,9 @@
 import type DataLoader from 'dataloader';
 import { In, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
-import { BadInputError, NotFoundError } from './errors';
+import { NotFoundError } from './errors';
 import { isIdOf, type NodeTypeName } from './ids';
 
-/** `thing(id:, name:)` root queries: exactly one key; unknown or malformed → null. */
+/** `thing(id:, name:)` root queries (ByIdOrNameArgs has checked that exactly one is given); unknown or malformed → null. */
 export async function findByIdOrName<T>(
   type: NodeTypeName,
   byId: DataLoader<string, T | null, string>,
@@ -11,7 +11,6 @@ export async function findByIdOrName<T>(
   id: string | null | undefined,
   name: string | null | undefined,
 ): Promise<T | null> {
-  if ((id == null) === (name == null)) throw new BadInputError(id == null ? 'id' : 'name', 'give exactly one of id or name');
   if (id != null) return isIdOf(type, id) ? byId.load(id) : null;
   return byName.load(name!);
 }

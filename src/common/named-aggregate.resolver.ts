@@ -1,7 +1,8 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, type ClassType } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root, type ClassType } from 'type-graphql';
 import type { Context } from '../context';
 import type { Services } from '../services';
 import { NamedOrder, type NamedFilter } from './filters';
+import { ByIdOrNameArgs } from './inputs';
 import type { NodeTypeName } from './ids';
 import type { LoaderDef } from './loaders';
 import { findByIdOrName } from './lookup';
@@ -37,11 +38,7 @@ export function NamedAggregateResolver<E extends NamedEntity, I extends NamedCre
   @Resolver(() => spec.type)
   abstract class NamedAggregateResolverClass extends ownFields {
     @Query(() => spec.type, { name: spec.names.one, nullable: true, description: 'By id or by exact name' })
-    one(
-      @Ctx() ctx: Context,
-      @Arg('id', () => ID, { nullable: true }) id?: string,
-      @Arg('name', () => String, { nullable: true }) name?: string,
-    ): Promise<E | null> {
+    one(@Ctx() ctx: Context, @Args() { id, name }: ByIdOrNameArgs): Promise<E | null> {
       return findByIdOrName(spec.node, ctx.loaders.get(spec.byId), ctx.loaders.get(spec.byName), id, name);
     }
 

@@ -7,6 +7,7 @@ import {
   type CursorValue, type PageArgsInput, type PageWindow, type Sort,
 } from './cursors';
 import { MAX_BATCH } from './loaders';
+import { IntRange, NotWith } from './validation';
 
 export { checkPageArgs, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SortDirection, type Sort } from './cursors';
 
@@ -16,12 +17,16 @@ registerEnumType(SortDirection, { name: 'SortDirection' });
 @ArgsType()
 export class PageArgs implements PageArgsInput {
   @Field(() => Int, { nullable: true, description: `Page forward: the first items (0..${MAX_PAGE_SIZE}; ${DEFAULT_PAGE_SIZE} when neither first nor last is given)` })
+  @IntRange(0, MAX_PAGE_SIZE)
   first?: number | null;
 
   @Field(() => String, { nullable: true, description: 'Items after this cursor (the endCursor of the previous page)' })
   after?: string | null;
 
   @Field(() => Int, { nullable: true, description: `Page backward: the last items (0..${MAX_PAGE_SIZE}); not with first` })
+  // The Relay spec discourages both, and "the last n of the first m" is rarely what a client means.
+  @NotWith('first', 'cannot be combined with first: page forward with first/after or backward with last/before')
+  @IntRange(0, MAX_PAGE_SIZE) // the decorator nearest the field is checked first
   last?: number | null;
 
   @Field(() => String, { nullable: true, description: 'Items before this cursor (the startCursor of the next page)' })

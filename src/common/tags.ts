@@ -36,7 +36,7 @@ export class TagInput {
 export function TagList(): PropertyDecorator {
   return (target, property) => {
     MaxItems()(target, property);
-    UniqueBy((t: TagInput) => t.key, 'tag key')(target, property);
+    UniqueBy('tag key', 'key')(target, property);
     ValidateNested({ each: true })(target, property);
   };
 }

@@ -2,7 +2,7 @@ import { DescribedCreateInput } from '../common/inputs';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { NamedFilter } from '../common/filters';
 import { JSONScalar, type JsonValue } from '../common/scalars';
-import { IntRange, IsDigest, IsName, IsUri, JsonSize, LIMITS, MaxChars, MaxItems, UniqueBy } from '../common/validation';
+import { ExactlyOne, IntRange, IsDigest, IsName, IsUri, JsonSize, LIMITS, MaxChars, MaxItems, UniqueBy } from '../common/validation';
 
 @InputType()
 export class CreateDatasetInput extends DescribedCreateInput {
@@ -12,6 +12,7 @@ export class CreateDatasetInput extends DescribedCreateInput {
 }
 
 @InputType()
+@ExactlyOne<CreateDatasetVersionInput>('datasetId', 'datasetName')
 export class CreateDatasetVersionInput extends DescribedCreateInput {
   @Field(() => ID, { nullable: true, description: 'The dataset, by id (or give datasetName)' })
   datasetId?: string | null;
@@ -41,7 +42,7 @@ export class CreateDatasetVersionInput extends DescribedCreateInput {
 
   @Field(() => [ID], { nullable: true, description: 'Dataset versions this one was made from' })
   @MaxItems()
-  @UniqueBy((id: string) => id, 'id')
+  @UniqueBy('id')
   derivedFromIds?: string[] | null;
 }
 

@@ -6,7 +6,8 @@ import { Model } from '../model/model.entity';
 import { modelById } from '../model/model.loaders';
 import { Deployment, DeploymentConnection, TrafficShare } from './deployment.entity';
 import { DeploymentRevision, DeploymentRevisionConnection } from './deployment-revision.entity';
-import { CreateDeploymentInput, DeploymentFilter, TrafficInput } from './deployment.inputs';
+import { CommentArgs } from '../common/inputs';
+import { CreateDeploymentInput, DeploymentFilter, TrafficArgs } from './deployment.inputs';
 import { deploymentById, deploymentByName, revisionAt, revisionPages } from './deployment.loaders';
 import { trafficShares } from './traffic';
 
@@ -44,9 +45,9 @@ export class DeploymentResolver extends NamedAggregateResolver({
   deploy(
     @Ctx() ctx: Context,
     @Arg('deploymentId', () => ID) deploymentId: string,
-    @Arg('traffic', () => [TrafficInput]) traffic: TrafficInput[],
-    @Arg('expectedRevision', () => Int, { nullable: true, description: 'Fails with PRECONDITION_FAILED unless the deployment is at this revision' }) expectedRevision?: number,
-    @Arg('comment', () => String, { nullable: true }) comment?: string,
+    @Args() { traffic }: TrafficArgs,
+    @Arg('expectedRevision', () => Int, { nullable: true, description: 'Fails with PRECONDITION_FAILED unless the deployment is at this revision' }) expectedRevision: number | undefined,
+    @Args() { comment }: CommentArgs,
   ): Promise<Deployment> {
     return ctx.services.rollouts.deploy(deploymentId, traffic, { actor: ctx.actor, comment, expectedRevision });
   }
@@ -55,9 +56,9 @@ export class DeploymentResolver extends NamedAggregateResolver({
   rollbackDeployment(
     @Ctx() ctx: Context,
     @Arg('deploymentId', () => ID) deploymentId: string,
-    @Arg('toRevision', () => Int, { nullable: true }) toRevision?: number,
-    @Arg('expectedRevision', () => Int, { nullable: true }) expectedRevision?: number,
-    @Arg('comment', () => String, { nullable: true }) comment?: string,
+    @Arg('toRevision', () => Int, { nullable: true }) toRevision: number | undefined,
+    @Arg('expectedRevision', () => Int, { nullable: true }) expectedRevision: number | undefined,
+    @Args() { comment }: CommentArgs,
   ): Promise<Deployment> {
     return ctx.services.rollouts.rollback(deploymentId, toRevision, { actor: ctx.actor, comment, expectedRevision });
   }
@@ -66,7 +67,7 @@ export class DeploymentResolver extends NamedAggregateResolver({
   retireDeployment(
     @Ctx() ctx: Context,
     @Arg('deploymentId', () => ID) deploymentId: string,
-    @Arg('comment', () => String, { nullable: true }) comment?: string,
+    @Args() { comment }: CommentArgs,
   ): Promise<Deployment> {
     return ctx.services.rollouts.retire(deploymentId, { actor: ctx.actor, comment });
   }

@@ -6,7 +6,6 @@ import { BadInputError, NotFoundError, PreconditionFailedError } from '../common
 import { isIdOf } from '../common/ids';
 import { lock } from '../common/lock';
 import { linkTraffic } from '../lineage/links';
-import { checkComment } from '../lifecycle/stage.service';
 import { ModelVersion } from '../model-version/model-version.entity';
 import { Deployment, DeploymentStatus } from './deployment.entity';
 import { DeploymentRevision, DeploymentRevisionKind, TrafficRow } from './deployment-revision.entity';
@@ -27,8 +26,6 @@ export class RolloutService {
   constructor(private readonly db: Database) {}
 
   deploy(deploymentId: string, traffic: TrafficSplit[], note: RevisionNote): Promise<Deployment> {
-    checkComment(note.comment);
-    checkSplit(traffic);
     return this.db.transaction(async (em) => {
       const deployment = await this.lockCurrent(deploymentId, note);
       const ids = traffic.map((t) => t.versionId);
@@ -45,7 +42,6 @@ export class RolloutService {
 
   /** Copies an earlier revision's traffic (default: the one before the current) into a new revision. */
   rollback(deploymentId: string, toRevision: number | null | undefined, note: RevisionNote): Promise<Deployment> {
-    checkComment(note.comment);
     return this.db.transaction(async (em) => {
       const deployment = await this.lockCurrent(deploymentId, note);
       const target = toRevision ?? deployment.revision - 1;
@@ -61,7 +57,6 @@ export class RolloutService {
 
   /** Takes a deployment out of service: a last revision with no traffic; later deploys are refused. */
   retire(deploymentId: string, note: RevisionNote): Promise<Deployment> {
-    checkComment(note.comment);
     return this.db.transaction(async (em) => {
       const deployment = await this.lockCurrent(deploymentId, note);
       const retired = await this.writeRevision(em, deployment, [], { kind: DeploymentRevisionKind.RETIRE, rolledBackTo: null }, note);
@@ -92,18 +87,4 @@ export class RolloutService {
     await em.update(Deployment, { id: deployment.id }, { revision, updatedAt: at });
     return Object.assign(deployment, { revision, updatedAt: at });
   }
-}
-
-/** Percents are integers 1..100 summing to 100, across distinct versions (at most 100 of them). */
-function checkSplit(traffic: TrafficSplit[]): void {
-  if (!traffic.length) throw new BadInputError('traffic', 'must name at least one version');
-  if (traffic.length > 100) throw new BadInputError('traffic', 'must have at most 100 entries');
-  const seen = new Set<string>();
-  traffic.forEach((t, i) => {
-    if (!Number.isInteger(t.percent) || t.percent < 1 || t.percent > 100) throw new BadInputError(`traffic.${i}.percent`, 'must be an integer from 1 to 100');
-    if (seen.has(t.versionId)) throw new BadInputError(`traffic.${i}.versionId`, 'appears twice');
-    seen.add(t.versionId);
-  });
-  const total = traffic.reduce((sum, t) => sum + t.percent, 0);
-  if (total !== 100) throw new BadInputError('traffic', `percents must sum to 100 (they sum to ${total})`);
 }

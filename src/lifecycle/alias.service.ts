@@ -6,17 +6,9 @@ import { lock } from '../common/lock';
 import { requireRow } from '../common/lookup';
 import { Model } from '../model/model.entity';
 import { ModelVersion } from '../model-version/model-version.entity';
-import { ALIAS_MAX, AliasEvent, ModelAliasRow } from './alias.entity';
+import { AliasEvent, ModelAliasRow } from './alias.entity';
 import { ModelPolicy } from './policy.entity';
 import type { TransitionNote } from './stage-history';
-import { checkComment } from './stage.service';
-
-const ALIAS = new RegExp(`^[A-Za-z][A-Za-z0-9_.-]{0,${ALIAS_MAX - 1}}$`);
-
-export function checkAliasName(alias: string, field = 'alias'): void {
-  if (!ALIAS.test(alias)) throw new BadInputError(field, `must start with a letter and use letters, digits, '_', '.', '-' (at most ${ALIAS_MAX})`);
-  if (alias === 'latest') throw new BadInputError(field, '"latest" is reserved (use Model.latestVersion)');
-}
 
 /** Movable named pointers (champion, challenger…), unique per model, every move kept as history. */
 export class AliasService {
@@ -27,8 +19,6 @@ export class AliasService {
    * through an approved request: the move that applies it carries the request's id (`note.requestId`).
    */
   async set(modelId: string, alias: string, versionId: string, note: TransitionNote): Promise<Model> {
-    checkAliasName(alias);
-    checkComment(note.comment);
     return this.db.transaction(async (em) => {
       const model = await lock(this.db, Model, modelId, 'modelId');
       if (note.requestId == null) await this.refuseProtected(em, model.id, alias);
@@ -47,7 +37,6 @@ export class AliasService {
   }
 
   async delete(modelId: string, alias: string, note: TransitionNote): Promise<Model> {
-    checkComment(note.comment);
     return this.db.transaction(async (em) => {
       const model = await lock(this.db, Model, modelId, 'modelId');
       const current = await em.findOneBy(ModelAliasRow, { modelId: model.id, name: alias });

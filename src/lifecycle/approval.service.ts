@@ -1,23 +1,21 @@
 import { IsNull, type EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
 import { now } from '../common/base.entity';
-import { BadInputError, ClientError, ConflictError, ErrorCode, PreconditionFailedError } from '../common/errors';
+import { ClientError, ConflictError, ErrorCode, PreconditionFailedError } from '../common/errors';
 import { newId } from '../common/ids';
 import { paginate, SortDirection, type Page, type PageArgs } from '../common/pagination';
 import { lock } from '../common/lock';
 import { Model } from '../model/model.entity';
 import { ModelVersion, Stage } from '../model-version/model-version.entity';
-import { AliasService, checkAliasName } from './alias.service';
+import { AliasService } from './alias.service';
 import { ModelPolicy } from './policy.entity';
-import { StageService, checkComment } from './stage.service';
+import { StageService } from './stage.service';
 import { ReviewDecision, TransitionRequestStatus, TransitionRequest, TransitionReview } from './transition-request.entity';
 
 export interface PolicyInput {
   requiredApprovals: number;
   protectedAliases: string[];
 }
-
-export const MAX_REQUIRED_APPROVALS = 10;
 
 /** Four eyes: requests for PRODUCTION or protected aliases apply when enough other principals approve. */
 export class ApprovalService {
@@ -28,10 +26,6 @@ export class ApprovalService {
   ) {}
 
   async setPolicy(modelId: string, input: PolicyInput, actor: string): Promise<Model> {
-    if (!Number.isInteger(input.requiredApprovals) || input.requiredApprovals < 0 || input.requiredApprovals > MAX_REQUIRED_APPROVALS) {
-      throw new BadInputError('input.requiredApprovals', `must be between 0 and ${MAX_REQUIRED_APPROVALS}`);
-    }
-    input.protectedAliases.forEach((a, i) => checkAliasName(a, `input.protectedAliases.${i}`));
     const protectedAliases = [...new Set(input.protectedAliases)].sort();
     return this.db.transaction(async (em) => {
       const model = await lock(this.db, Model, modelId, 'modelId');
@@ -43,7 +37,6 @@ export class ApprovalService {
   }
 
   requestStage(versionId: string, stage: Stage, comment: string | null | undefined, actor: string): Promise<TransitionRequest> {
-    checkComment(comment);
     return this.db.transaction(async (em) => {
       const version = await lock(this.db, ModelVersion, versionId, 'versionId');
       if (version.stage === stage) throw new PreconditionFailedError(`Version ${version.version} is already in ${stage}`);
@@ -52,8 +45,6 @@ export class ApprovalService {
   }
 
   requestAlias(versionId: string, alias: string, comment: string | null | undefined, actor: string): Promise<TransitionRequest> {
-    checkAliasName(alias);
-    checkComment(comment);
     return this.db.transaction(async (em) => {
       const version = await lock(this.db, ModelVersion, versionId, 'versionId');
       return this.open(em, version, { stage: null, alias }, comment, actor);
@@ -82,7 +73,6 @@ export class ApprovalService {
    * request's row lock serializes its reviews; applying takes the model's lock (after it: see lock order).
    */
   review(requestId: string, decision: ReviewDecision, comment: string | null | undefined, actor: string): Promise<TransitionRequest> {
-    checkComment(comment);
     return this.db.transaction(async (em) => {
       const request = await lock(this.db, TransitionRequest, requestId, 'id');
       if (request.status !== TransitionRequestStatus.PENDING) throw new PreconditionFailedError(`Request ${request.id} is already ${request.status}`);

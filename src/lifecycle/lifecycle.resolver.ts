@@ -1,8 +1,9 @@
-import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../context';
 import { Model } from '../model/model.entity';
 import { ModelVersion, Stage } from '../model-version/model-version.entity';
-import { ModelPolicyInput } from './lifecycle.inputs';
+import { CommentArgs } from '../common/inputs';
+import { AliasArgs, ModelPolicyInput, RollbackStageArgs } from './lifecycle.inputs';
 import { ReviewDecision, TransitionRequest } from './transition-request.entity';
 
 const note = (ctx: Context, comment?: string | null) => ({ actor: ctx.actor, comment });
@@ -15,7 +16,7 @@ export class LifecycleMutations {
     @Ctx() ctx: Context,
     @Arg('versionId', () => ID) versionId: string,
     @Arg('stage', () => Stage) stage: Stage,
-    @Arg('comment', () => String, { nullable: true }) comment?: string,
+    @Args() { comment }: CommentArgs,
   ): Promise<ModelVersion> {
     return ctx.services.stages.transition(versionId, stage, note(ctx, comment));
   }
@@ -24,8 +25,8 @@ export class LifecycleMutations {
   rollbackStage(
     @Ctx() ctx: Context,
     @Arg('modelId', () => ID) modelId: string,
-    @Arg('stage', () => Stage, { defaultValue: Stage.PRODUCTION }) stage: Stage,
-    @Arg('comment', () => String, { nullable: true }) comment?: string,
+    @Args() { stage }: RollbackStageArgs,
+    @Args() { comment }: CommentArgs,
   ): Promise<ModelVersion> {
     return ctx.services.stages.rollback(modelId, stage, note(ctx, comment));
   }
@@ -34,9 +35,9 @@ export class LifecycleMutations {
   setAlias(
     @Ctx() ctx: Context,
     @Arg('modelId', () => ID) modelId: string,
-    @Arg('alias') alias: string,
+    @Args() { alias }: AliasArgs,
     @Arg('versionId', () => ID) versionId: string,
-    @Arg('comment', () => String, { nullable: true }) comment?: string,
+    @Args() { comment }: CommentArgs,
   ): Promise<Model> {
     return ctx.services.aliases.set(modelId, alias, versionId, note(ctx, comment));
   }
@@ -46,7 +47,7 @@ export class LifecycleMutations {
     @Ctx() ctx: Context,
     @Arg('modelId', () => ID) modelId: string,
     @Arg('alias') alias: string,
-    @Arg('comment', () => String, { nullable: true }) comment?: string,
+    @Args() { comment }: CommentArgs,
   ): Promise<Model> {
     return ctx.services.aliases.delete(modelId, alias, note(ctx, comment));
   }
@@ -65,7 +66,7 @@ export class LifecycleMutations {
     @Ctx() ctx: Context,
     @Arg('versionId', () => ID) versionId: string,
     @Arg('stage', () => Stage) stage: Stage,
-    @Arg('comment', () => String, { nullable: true }) comment?: string,
+    @Args() { comment }: CommentArgs,
   ): Promise<TransitionRequest> {
     return ctx.services.approvals.requestStage(versionId, stage, comment, ctx.actor);
   }
@@ -74,8 +75,8 @@ export class LifecycleMutations {
   requestAliasChange(
     @Ctx() ctx: Context,
     @Arg('versionId', () => ID) versionId: string,
-    @Arg('alias') alias: string,
-    @Arg('comment', () => String, { nullable: true }) comment?: string,
+    @Args() { alias }: AliasArgs,
+    @Args() { comment }: CommentArgs,
   ): Promise<TransitionRequest> {
     return ctx.services.approvals.requestAlias(versionId, alias, comment, ctx.actor);
   }
@@ -84,7 +85,7 @@ export class LifecycleMutations {
   approveTransitionRequest(
     @Ctx() ctx: Context,
     @Arg('id', () => ID) id: string,
-    @Arg('comment', () => String, { nullable: true }) comment?: string,
+    @Args() { comment }: CommentArgs,
   ): Promise<TransitionRequest> {
     return ctx.services.approvals.review(id, ReviewDecision.APPROVE, comment, ctx.actor);
   }
@@ -93,7 +94,7 @@ export class LifecycleMutations {
   rejectTransitionRequest(
     @Ctx() ctx: Context,
     @Arg('id', () => ID) id: string,
-    @Arg('comment', () => String, { nullable: true }) comment?: string,
+    @Args() { comment }: CommentArgs,
   ): Promise<TransitionRequest> {
     return ctx.services.approvals.review(id, ReviewDecision.REJECT, comment, ctx.actor);
   }

@@ -1,19 +1,12 @@
 import type { Database } from '../db/database';
 import { now } from '../common/base.entity';
-import { BadInputError, PreconditionFailedError } from '../common/errors';
+import { PreconditionFailedError } from '../common/errors';
 import { lock } from '../common/lock';
-import { LIMITS } from '../common/validation';
 import { Model } from '../model/model.entity';
 import { ModelVersion, Stage } from '../model-version/model-version.entity';
 import { ModelPolicy } from './policy.entity';
 import { recordTransition, TransitionKind, type TransitionNote } from './stage-history';
 import { StageTransition } from './stage-transition.entity';
-
-export function checkComment(comment: string | null | undefined): void {
-  if (comment != null && comment.length > LIMITS.description) {
-    throw new BadInputError('comment', `must be at most ${LIMITS.description} characters`);
-  }
-}
 
 /** Stage rules: every stage may move to every other; PRODUCTION is exclusive; each change is one history row. */
 export class StageService {
@@ -25,7 +18,6 @@ export class StageService {
    * move that applies it carries the request's id (`note.requestId`).
    */
   transition(versionId: string, stage: Stage, given: TransitionNote): Promise<ModelVersion> {
-    checkComment(given.comment);
     return this.db.transaction(async (em) => {
       const version = await lock(this.db, ModelVersion, versionId, 'versionId');
       if (stage === Stage.PRODUCTION && given.requestId == null) {
@@ -51,9 +43,7 @@ export class StageService {
    * rolled back away from), a manual move out of PRODUCTION removes that version.
    */
   rollback(modelId: string, stage: Stage, given: TransitionNote): Promise<ModelVersion> {
-    checkComment(given.comment);
     const note = { ...given, at: given.at ?? now() };
-    if (stage !== Stage.PRODUCTION) throw new BadInputError('stage', 'only PRODUCTION can be rolled back');
     return this.db.transaction(async (em) => {
       await lock(this.db, Model, modelId, 'modelId');
       const history = await em.createQueryBuilder(StageTransition, 'st')

@@ -1,6 +1,6 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root, type ClassType } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root, type ClassType } from 'type-graphql';
 import type { Context } from '../context';
-import { BadInputError, NotFoundError } from '../common/errors';
+import { NotFoundError } from '../common/errors';
 import { DatasetRole, ModelVersion } from '../model-version/model-version.entity';
 import { loadNode } from '../node/node.loaders';
 import { LINEAGE_CLASSES } from '../node/node-types';
@@ -10,6 +10,7 @@ import { versionById } from '../model-version/model-version.loaders';
 import { runById } from '../run/run.loaders';
 import { loadLineageNodes, MAX_ONE_HOP, neighbours, ONE_HOP_DEFAULT } from './lineage.loaders';
 import { effectiveHyperparameters, missingOf, Reproducibility, upstreamOfVersion } from './reproducibility';
+import { LineageBoundsArgs, OneHopArgs } from './lineage.inputs';
 import { MAX_LINEAGE_DEPTH, MAX_LINEAGE_NODES } from './lineage.service';
 import { isLineageNode, LineageDirection, LineageGraph, LineageNode, type LineageNodeValue } from './lineage.types';
 import type { Direction } from './lineage.walk';
@@ -21,8 +22,7 @@ export class LineageResolver {
     @Ctx() ctx: Context,
     @Arg('id', () => ID) id: string,
     @Arg('direction', () => LineageDirection, { defaultValue: LineageDirection.BOTH }) direction: LineageDirection,
-    @Arg('maxDepth', () => Int, { defaultValue: 10 }) maxDepth: number,
-    @Arg('first', () => Int, { defaultValue: 500, description: 'Nodes in the answer, the root included' }) first: number,
+    @Args() { maxDepth, first }: LineageBoundsArgs,
     @Arg('asOf', () => Date, { nullable: true, description: 'The graph as it was then (inclusive); now when omitted' }) asOf: Date | null,
     @Arg('includeEnded', () => Boolean, { nullable: true, defaultValue: false, description: 'Also SERVED intervals that had ended, one edge each, with `until`' }) includeEnded: boolean | null,
   ): Promise<LineageGraph> {
@@ -47,13 +47,13 @@ function oneHopResolver(type: ClassType<{ id: string }>) {
   class OneHopResolver {
     @FieldResolver(() => [LineageNode], { description: `Direct inputs (one hop upstream) that exist now, oldest link first; first ≤ ${MAX_ONE_HOP}` })
     upstream(@Root() node: { id: string }, @Ctx() ctx: Context,
-      @Arg('first', () => Int, { nullable: true, defaultValue: ONE_HOP_DEFAULT }) first: number | null): Promise<LineageNodeValue[]> {
+      @Args() { first }: OneHopArgs): Promise<LineageNodeValue[]> {
       return oneHop(ctx, node.id, 'UP', first);
     }
 
     @FieldResolver(() => [LineageNode], { description: `Direct outputs (one hop downstream) that exist now, oldest link first; first ≤ ${MAX_ONE_HOP}` })
     downstream(@Root() node: { id: string }, @Ctx() ctx: Context,
-      @Arg('first', () => Int, { nullable: true, defaultValue: ONE_HOP_DEFAULT }) first: number | null): Promise<LineageNodeValue[]> {
+      @Args() { first }: OneHopArgs): Promise<LineageNodeValue[]> {
       return oneHop(ctx, node.id, 'DOWN', first);
     }
   }
@@ -63,7 +63,6 @@ function oneHopResolver(type: ClassType<{ id: string }>) {
 
 async function oneHop(ctx: Context, id: string, direction: Direction, requested: number | null): Promise<LineageNodeValue[]> {
   const first = requested ?? ONE_HOP_DEFAULT;
-  if (!Number.isInteger(first) || first < 0 || first > MAX_ONE_HOP) throw new BadInputError('first', `must be between 0 and ${MAX_ONE_HOP}`);
   if (first === 0) return [];
   const ids = await ctx.loaders.get(neighbours, { direction, first }).load(id);
   return loadLineageNodes(ctx.loaders, ids);

@@ -1,5 +1,4 @@
 import type { Database } from '../db/database';
-import { BadInputError } from '../common/errors';
 import type { LineageRelation } from './lineage-edge.entity';
 import { LineageDirection } from './lineage.types';
 import { edgeTimeFilter, walk, type Direction, type EdgeTime } from './lineage.walk';
@@ -47,12 +46,6 @@ export class LineageService {
   /** One recursive statement per direction, one for the edges among the nodes found. */
   async graph(rootId: string, options: GraphOptions): Promise<LineageIds> {
     const { direction, maxDepth, first } = options;
-    if (!Number.isInteger(maxDepth) || maxDepth < 0 || maxDepth > MAX_LINEAGE_DEPTH) {
-      throw new BadInputError('maxDepth', `must be between 0 and ${MAX_LINEAGE_DEPTH}`);
-    }
-    if (!Number.isInteger(first) || first < 1 || first > MAX_LINEAGE_NODES) {
-      throw new BadInputError('first', `must be between 1 and ${MAX_LINEAGE_NODES}`);
-    }
     const time: EdgeTime = { asOf: options.asOf, includeEnded: options.includeEnded };
     const directions: Direction[] = direction === LineageDirection.BOTH ? ['UP', 'DOWN']
       : direction === LineageDirection.UPSTREAM ? ['UP'] : ['DOWN'];

@@ -1,12 +1,12 @@
 import { DescribedCreateInput } from '../common/inputs';
-import { Field, ID, InputType, registerEnumType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, registerEnumType } from 'type-graphql';
 import { ValidateNested } from 'class-validator';
 import { CreatedFilter } from '../common/filters';
 import { MetricInput } from '../common/metrics';
 import { SortDirection } from '../common/pagination';
 import { JSONScalar, type JsonValue } from '../common/scalars';
 import {
-  IsDigest, IsGitCommit, IsGitRepo, IsUri, JsonSize, LIMITS, MaxChars, MaxItems, UniqueBy,
+  ExactlyOne, IsDigest, IsGitCommit, IsGitRepo, IsUri, JsonSize, LIMITS, MaxChars, MaxItems, NotWith, ObjectRule, UniqueBy,
 } from '../common/validation';
 import { DatasetRole, Stage } from './model-version.entity';
 import { VersionBump } from './versioning';
@@ -21,6 +21,7 @@ export class DatasetUsageInput {
 }
 
 @InputType()
+@ExactlyOne<CreateModelVersionInput>('modelId', 'modelName')
 export class CreateModelVersionInput extends DescribedCreateInput {
   @Field(() => ID, { nullable: true, description: 'The model, by id (or give modelName)' })
   modelId?: string | null;
@@ -33,6 +34,7 @@ export class CreateModelVersionInput extends DescribedCreateInput {
   version?: string | null;
 
   @Field(() => VersionBump, { nullable: true, description: 'SEMVER models only; default MINOR' })
+  @NotWith('version', 'give either bump or version, not both')
   bump?: VersionBump | null;
 
   @Field()
@@ -62,7 +64,7 @@ export class CreateModelVersionInput extends DescribedCreateInput {
 
   @Field(() => [DatasetUsageInput], { nullable: true })
   @MaxItems()
-  @UniqueBy((d: DatasetUsageInput) => d.datasetVersionId, 'datasetVersionId')
+  @UniqueBy('datasetVersionId', 'datasetVersionId')
   @ValidateNested({ each: true })
   datasets?: DatasetUsageInput[] | null;
 
@@ -100,4 +102,23 @@ export class ModelVersionOrder {
 
   @Field(() => SortDirection, { defaultValue: SortDirection.DESC })
   direction: SortDirection = SortDirection.DESC;
+}
+
+const EITHER = 'give either id, or model and version';
+
+/** modelVersion(id:) or modelVersion(model:, version:), not a mix. */
+@ArgsType()
+@ObjectRule<ModelVersionLookupArgs>((a) => {
+  if (a.id != null) return a.model != null || a.version != null ? { field: 'id', message: EITHER } : null;
+  return a.model == null || a.version == null ? { field: a.model == null ? 'model' : 'version', message: EITHER } : null;
+})
+export class ModelVersionLookupArgs {
+  @Field(() => String, { nullable: true })
+  version?: string | null;
+
+  @Field(() => String, { nullable: true })
+  model?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  id?: string | null;
 }

@@ -1,6 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
-import { BadInputError } from '../common/errors';
 import { isIdOf } from '../common/ids';
 import { present } from '../common/loaders';
 import { PageArgs, toConnection, type Connection } from '../common/pagination';
@@ -12,7 +11,7 @@ import { modelById, modelByName } from '../model/model.loaders';
 import { Run } from '../run/run.entity';
 import { runById } from '../run/run.loaders';
 import { DatasetUsage, ModelVersion, ModelVersionConnection } from './model-version.entity';
-import { CreateModelVersionInput } from './model-version.inputs';
+import { CreateModelVersionInput, ModelVersionLookupArgs } from './model-version.inputs';
 import { childVersionPages, datasetsOfVersion, versionById, versionByLabel } from './model-version.loaders';
 
 @Resolver(() => ModelVersion)
@@ -20,17 +19,11 @@ export class ModelVersionResolver {
   @Query(() => ModelVersion, { nullable: true, description: 'By id, or by model name and version label' })
   async modelVersion(
     @Ctx() ctx: Context,
-    @Arg('id', () => ID, { nullable: true }) id?: string,
-    @Arg('model', () => String, { nullable: true }) modelName?: string,
-    @Arg('version', () => String, { nullable: true }) version?: string,
+    @Args() { id, model: modelName, version }: ModelVersionLookupArgs,
   ): Promise<ModelVersion | null> {
-    if (id != null) {
-      if (modelName != null || version != null) throw new BadInputError('id', 'give either id, or model and version');
-      return isIdOf('ModelVersion', id) ? ctx.loaders.get(versionById).load(id) : null;
-    }
-    if (modelName == null || version == null) throw new BadInputError(modelName == null ? 'model' : 'version', 'give either id, or model and version');
-    const model = await ctx.loaders.get(modelByName).load(modelName);
-    return model ? ctx.loaders.get(versionByLabel).load([model.id, version]) : null;
+    if (id != null) return isIdOf('ModelVersion', id) ? ctx.loaders.get(versionById).load(id) : null;
+    const model = await ctx.loaders.get(modelByName).load(modelName!);
+    return model ? ctx.loaders.get(versionByLabel).load([model.id, version!]) : null;
   }
 
   @Mutation(() => ModelVersion)

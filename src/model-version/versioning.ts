@@ -27,7 +27,6 @@ export function nextVersion(req: VersionRequest): string {
   if (req.bump != null && req.scheme !== VersioningScheme.SEMVER) {
     throw new BadInputError('input.bump', 'applies only to models with SEMVER versioning');
   }
-  if (req.bump != null && req.explicit != null) throw new BadInputError('input.bump', 'give either bump or version, not both');
   switch (req.scheme) {
     case VersioningScheme.INTEGER:
       return nextInteger(req);

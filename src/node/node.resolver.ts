@@ -1,9 +1,7 @@
-import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context';
 import { Node } from '../common/base.entity';
-import { BadInputError } from '../common/errors';
-import { TagInput } from '../common/tags';
-import { LIMITS } from '../common/validation';
+import { DescriptionArgs, NodeIdsArgs, TagsArgs } from './node.inputs';
 import { loadNode } from './node.loaders';
 
 @Resolver()
@@ -14,8 +12,7 @@ export class NodeResolver {
   }
 
   @Query(() => [Node], { nullable: 'items', description: 'Objects by global id, in the order asked (null where unknown)' })
-  nodes(@Ctx() ctx: Context, @Arg('ids', () => [ID]) ids: string[]): Promise<(object | null)[]> {
-    if (ids.length > LIMITS.listItems) throw new BadInputError('ids', `must have at most ${LIMITS.listItems} items`);
+  nodes(@Ctx() ctx: Context, @Args() { ids }: NodeIdsArgs): Promise<(object | null)[]> {
     return Promise.all(ids.map((id) => loadNode(ctx.loaders, id)));
   }
 
@@ -23,7 +20,7 @@ export class NodeResolver {
   setTags(
     @Ctx() ctx: Context,
     @Arg('id', () => ID) id: string,
-    @Arg('tags', () => [TagInput]) tags: TagInput[],
+    @Args() { tags }: TagsArgs,
   ): Promise<object> {
     return ctx.services.nodes.setTags(id, tags);
   }
@@ -32,7 +29,7 @@ export class NodeResolver {
   updateDescription(
     @Ctx() ctx: Context,
     @Arg('id', () => ID) id: string,
-    @Arg('description', () => String, { nullable: true }) description: string | null,
+    @Args() { description }: DescriptionArgs,
   ): Promise<object> {
     return ctx.services.nodes.updateDescription(id, description);
   }

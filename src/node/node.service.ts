@@ -5,7 +5,6 @@ import { BadInputError, NotFoundError } from '../common/errors';
 import { typeOfId, type NodeTypeName } from '../common/ids';
 import { lock } from '../common/lock';
 import { replaceTags, type TagInput } from '../common/tags';
-import { LIMITS } from '../common/validation';
 import { nodeType, nodeTypesWith } from './node-types';
 
 /** The node types whose tags and description may change after creation (a version's content never does). */
@@ -17,12 +16,6 @@ export class NodeService {
   constructor(private readonly db: Database) {}
 
   setTags(id: string, tags: TagInput[]): Promise<object> {
-    if (tags.length > LIMITS.listItems) throw new BadInputError('tags', `must have at most ${LIMITS.listItems} items`);
-    const seen = new Set<string>();
-    tags.forEach((t, i) => {
-      if (seen.has(t.key)) throw new BadInputError(`tags.${i}.key`, `duplicate tag key ${JSON.stringify(t.key)}`);
-      seen.add(t.key);
-    });
     return this.edit(id, TAGGED, async (em) => {
       await replaceTags(em, id, tags);
       return {};
@@ -30,9 +23,6 @@ export class NodeService {
   }
 
   updateDescription(id: string, description: string | null): Promise<object> {
-    if (description != null && description.length > LIMITS.description) {
-      throw new BadInputError('description', `must be at most ${LIMITS.description} characters`);
-    }
     return this.edit(id, DESCRIBED, async () => ({ description }));
   }
 

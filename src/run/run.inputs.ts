@@ -1,7 +1,9 @@
 import { CreateInput } from '../common/inputs';
-import { Field, ID, InputType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType } from 'type-graphql';
+import { ValidateNested } from 'class-validator';
+import { MetricInput } from '../common/metrics';
 import { JSONScalar, type JsonValue } from '../common/scalars';
-import { IsGitCommit, IsGitRepo, IsJsonObject, IsName, JsonSize, MaxItems, UniqueBy } from '../common/validation';
+import { IsGitCommit, IsGitRepo, IsJsonObject, IsName, JsonSize, MaxItems, OneOf, UniqueBy } from '../common/validation';
 import { RunStatus } from './run.entity';
 
 @InputType()
@@ -28,7 +30,7 @@ export class StartRunInput extends CreateInput {
 
   @Field(() => [ID], { nullable: true, description: 'Dataset versions the run reads' })
   @MaxItems()
-  @UniqueBy((id: string) => id, 'id')
+  @UniqueBy('id')
   inputDatasetVersionIds?: string[] | null;
 
   @Field(() => Date, { nullable: true, description: 'Defaults to now' })
@@ -39,4 +41,20 @@ export class StartRunInput extends CreateInput {
 export class RunFilter {
   @Field(() => RunStatus, { nullable: true })
   status?: RunStatus | null;
+}
+
+@ArgsType()
+export class MetricsArgs {
+  @Field(() => [MetricInput])
+  @ValidateNested({ each: true })
+  @MaxItems()
+  metrics: MetricInput[];
+}
+
+/** How a run ended: any status but RUNNING. */
+@ArgsType()
+export class EndStatusArgs {
+  @Field(() => RunStatus)
+  @OneOf([RunStatus.FINISHED, RunStatus.FAILED, RunStatus.KILLED])
+  status: RunStatus;
 }

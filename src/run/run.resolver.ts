@@ -2,7 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } fr
 import type { Context } from '../context';
 import { isIdOf } from '../common/ids';
 import { present } from '../common/loaders';
-import { latestMetricsByEntity, Metric, MetricConnection, MetricInput } from '../common/metrics';
+import { latestMetricsByEntity, Metric, MetricConnection } from '../common/metrics';
 import { PageArgs, toConnection, type Connection } from '../common/pagination';
 import { Tag, tagsByEntity } from '../common/tags';
 import { DatasetVersion } from '../dataset/dataset.entity';
@@ -11,8 +11,8 @@ import { Experiment } from '../experiment/experiment.entity';
 import { experimentById } from '../experiment/experiment.loaders';
 import { ModelVersion, ModelVersionConnection } from '../model-version/model-version.entity';
 import { producedVersionPages } from '../model-version/model-version.loaders';
-import { Run, RunStatus } from './run.entity';
-import { StartRunInput } from './run.inputs';
+import { Run } from './run.entity';
+import { EndStatusArgs, MetricsArgs, StartRunInput } from './run.inputs';
 import { inputIdsByRun, metricHistoryPages, runById } from './run.loaders';
 
 @Resolver(() => Run)
@@ -31,7 +31,7 @@ export class RunResolver {
   logRunMetrics(
     @Ctx() ctx: Context,
     @Arg('runId', () => ID) runId: string,
-    @Arg('metrics', () => [MetricInput]) metrics: MetricInput[],
+    @Args() { metrics }: MetricsArgs,
   ): Promise<Run> {
     return ctx.services.runs.logMetrics(runId, metrics);
   }
@@ -40,7 +40,7 @@ export class RunResolver {
   finishRun(
     @Ctx() ctx: Context,
     @Arg('runId', () => ID) runId: string,
-    @Arg('status', () => RunStatus) status: RunStatus,
+    @Args() { status }: EndStatusArgs,
     @Arg('endedAt', () => Date, { nullable: true, description: 'Defaults to now' }) endedAt?: Date,
   ): Promise<Run> {
     return ctx.services.runs.finish(runId, status, endedAt);

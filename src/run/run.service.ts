@@ -7,7 +7,6 @@ import { lock } from '../common/lock';
 import { requireAll, requireRow } from '../common/lookup';
 import { insertMetrics, type MetricInput } from '../common/metrics';
 import { insertTags } from '../common/tags';
-import { LIMITS } from '../common/validation';
 import { DatasetVersion } from '../dataset/dataset.entity';
 import { Experiment } from '../experiment/experiment.entity';
 import { linkRun } from '../lineage/links';
@@ -55,7 +54,6 @@ export class RunService {
 
   /** Metrics may be logged while the run is going and after it ended (late evaluations). */
   logMetrics(runId: string, metrics: MetricInput[]): Promise<Run> {
-    if (metrics.length > LIMITS.listItems) throw new BadInputError('metrics', `must have at most ${LIMITS.listItems} items`);
     return this.db.transaction(async (em) => {
       const run = await lock(this.db, Run, runId, 'runId');
       await insertMetrics(em, run.id, metrics);
@@ -66,7 +64,6 @@ export class RunService {
   }
 
   finish(runId: string, status: RunStatus, endedAt?: Date | null): Promise<Run> {
-    if (status === RunStatus.RUNNING) throw new BadInputError('status', 'must be FINISHED, FAILED or KILLED');
     return this.db.transaction(async (em) => {
       const run = await lock(this.db, Run, runId, 'runId');
       if (run.status !== RunStatus.RUNNING) {

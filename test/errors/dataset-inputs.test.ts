@@ -53,7 +53,7 @@ describe('createDataset, createDatasetVersion, dataset() and datasetVersion(): b
       ['an empty version label', { version: '' }, 'input.version'],
       ['a 129-character version label', { version: chars(129) }, 'input.version'],
       ['1,001 derivedFromIds', { derivedFromIds: Array.from({ length: 1001 }, (_, i) => `dsv_${i}`) }, 'input.derivedFromIds'],
-      ['the same derivedFromId twice', { derivedFromIds: ['dsv_x', 'dsv_x'] }, 'input.derivedFromIds'],
+      ['the same derivedFromId twice', { derivedFromIds: ['dsv_x', 'dsv_x'] }, 'input.derivedFromIds.1'],
       ...DESCRIPTION_AND_KEY_CASES,
       ...TAG_CASES,
     ];
@@ -71,10 +71,10 @@ describe('createDataset, createDatasetVersion, dataset() and datasetVersion(): b
   });
 
   describe('createDatasetVersion: which dataset, and what it derives from', () => {
-    it('neither datasetId nor datasetName, or both → BAD_USER_INPUT on input.datasetId', async () => {
+    it('neither datasetId nor datasetName → BAD_USER_INPUT on input.datasetId; both → on input.datasetName', async () => {
       const { datasetId: _, ...rest } = valid();
       await rejects(rest, { code: 'BAD_USER_INPUT', field: 'input.datasetId' });
-      await rejects({ ...valid(), datasetName: ds.name }, { code: 'BAD_USER_INPUT', field: 'input.datasetId' });
+      await rejects({ ...valid(), datasetName: ds.name }, { code: 'BAD_USER_INPUT', field: 'input.datasetName' });
     });
 
     it('datasetId malformed, unknown or of another type → NOT_FOUND on input.datasetId', async () => {

@@ -106,7 +106,7 @@ export const TAG_CASES: Case[] = [
   ['an empty tag key', { tags: [{ key: 'a', value: '1' }, { key: '', value: '2' }] }, 'input.tags.1.key'],
   ['a 101-character tag key', { tags: [{ key: chars(101), value: 'v' }] }, 'input.tags.0.key'],
   ['a 1,001-character tag value', { tags: [{ key: 'k', value: 'v' }, { key: 'k2', value: 'v' }, { key: 'k3', value: chars(1001) }] }, 'input.tags.2.value'],
-  ['duplicate tag keys', { tags: [{ key: 'team', value: 'a' }, { key: 'other', value: 'x' }, { key: 'team', value: 'b' }] }, 'input.tags'],
+  ['duplicate tag keys', { tags: [{ key: 'team', value: 'a' }, { key: 'other', value: 'x' }, { key: 'team', value: 'b' }] }, 'input.tags.2.key'],
   ['1,001 tags', { tags: tags(1001) }, 'input.tags'],
 ];
 

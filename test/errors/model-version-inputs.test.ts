@@ -74,7 +74,7 @@ describe('createModelVersion and modelVersion(): bad inputs', () => {
       ['a metric key of 251 characters', { metrics: [{ key: chars(251), value: 1 }] }, 'input.metrics.0.key'],
       ['a metric with a negative step', { metrics: [{ key: 'auc', value: 1, step: -1 }] }, 'input.metrics.0.step'],
       ['1,001 datasets', { datasets: Array.from({ length: 1001 }, (_, i) => ({ datasetVersionId: `dsv_${i}` })) }, 'input.datasets'],
-      ['the same dataset version twice', { datasets: [{ datasetVersionId: 'dsv_same' }, { datasetVersionId: 'dsv_same', role: 'TEST' }] }, 'input.datasets'],
+      ['the same dataset version twice', { datasets: [{ datasetVersionId: 'dsv_same' }, { datasetVersionId: 'dsv_same', role: 'TEST' }] }, 'input.datasets.1.datasetVersionId'],
       ['a gitRepo that is not a URL', { gitRepo: 'not a repo' }, 'input.gitRepo'],
       ['a gitRepo of 2,049 characters', { gitRepo: `https://github.com/${chars(2049 - 19)}` }, 'input.gitRepo'],
       ['a 6-digit gitCommit', { gitCommit: 'abc123' }, 'input.gitCommit'],
@@ -116,8 +116,8 @@ describe('createModelVersion and modelVersion(): bad inputs', () => {
     it('neither → BAD_USER_INPUT on input.modelId', async () => {
       await rejects({ artifactUri: 's3://m/x' }, { code: 'BAD_USER_INPUT', field: 'input.modelId' });
     });
-    it('both → BAD_USER_INPUT on input.modelId', async () => {
-      await rejects({ modelId: f.int.id, modelName: f.int.name, artifactUri: 's3://m/x' }, { code: 'BAD_USER_INPUT', field: 'input.modelId' });
+    it('both → BAD_USER_INPUT on input.modelName (the one too many, as in model(id:, name:))', async () => {
+      await rejects({ modelId: f.int.id, modelName: f.int.name, artifactUri: 's3://m/x' }, { code: 'BAD_USER_INPUT', field: 'input.modelName' });
     });
     it.each(MALFORMED_IDS.map((id) => ({ id })))('a malformed modelId $id → NOT_FOUND on input.modelId', async ({ id }) => {
       await rejects({ modelId: id, artifactUri: 's3://m/x' }, { code: 'NOT_FOUND', field: 'input.modelId' });

@@ -46,7 +46,7 @@ describe('startRun, logRunMetrics, finishRun and run(): bad inputs', () => {
       ['a gitCommit with a non-hex digit', { gitCommit: 'abcdefz' }, 'input.gitCommit'],
       ['a 65-digit gitCommit', { gitCommit: chars(65, 'f') }, 'input.gitCommit'],
       ['1,001 input dataset versions', { inputDatasetVersionIds: Array.from({ length: 1001 }, (_, i) => `dsv_${i}`) }, 'input.inputDatasetVersionIds'],
-      ['the same input dataset version twice', { inputDatasetVersionIds: ['dsv_a', 'dsv_b', 'dsv_a'] }, 'input.inputDatasetVersionIds'],
+      ['the same input dataset version twice', { inputDatasetVersionIds: ['dsv_a', 'dsv_b', 'dsv_a'] }, 'input.inputDatasetVersionIds.2'],
       ['an empty idempotencyKey', { idempotencyKey: '' }, 'input.idempotencyKey'],
       ['a 201-character idempotencyKey', { idempotencyKey: chars(201) }, 'input.idempotencyKey'],
       ...TAG_CASES,
