@@ -34,7 +34,7 @@ export interface ServerDatabase {
 export async function createServerDatabase(): Promise<ServerDatabase> {
   // The test harness decides the engine (TEST_DATABASE_URL and the jest project); its SQLite is in-memory,
   // which a separate process cannot share, so SQLite becomes a file here.
-  const shared = await createTestDatabase();
+  const shared = await createTestDatabase({ fromTemplate: true });
   if (shared.engine === 'mysql') return shared;
   await shared.drop();
   const dir = mkdtempSync(join(tmpdir(), 'modelgraph-http-'));
