@@ -19,7 +19,7 @@ const OWNED_LIST_SIZE = 3;
 
 /**
  * Cost = fields selected, where a connection multiplies its children by its page size (`first` or `last`,
- * DEFAULT_PAGE_SIZE with neither) and a plain list by OWNED_LIST_SIZE. Computed from the final subgraph
+ * DEFAULT_PAGE_SIZE with neither), a list capped by `first` by that, and any other plain list by OWNED_LIST_SIZE. Computed from the final subgraph
  * schema, so it survives buildSubgraphSchema.
  */
 const listEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
@@ -31,9 +31,11 @@ const listEstimator: ComplexityEstimator = ({ type, field, args, childComplexity
     return 1 + Math.max(size, 1) * childComplexity;
   }
   if (isListType(getNullableType(field.type))) {
-    // A list fetched by a list argument (nodes(ids:), _entities(representations:)) has that many items.
+    // A list capped by `first` (the one-hop lineage neighbours) holds up to that many items; one fetched by
+    // a list argument (nodes(ids:), _entities(representations:)) has that many.
     const listArg = Object.values(args).find(Array.isArray) as unknown[] | undefined;
-    return 1 + (listArg ? Math.max(listArg.length, 1) : OWNED_LIST_SIZE) * childComplexity;
+    const size = typeof args.first === 'number' ? args.first : listArg ? listArg.length : OWNED_LIST_SIZE;
+    return 1 + Math.max(size, 1) * childComplexity;
   }
   return undefined;
 };

@@ -1,35 +1,22 @@
 import type { Database } from '../db/database';
 import { now } from '../common/base.entity';
 import { BadInputError, ConflictError } from '../common/errors';
-import { applyNamedFilter, namedSort, type NamedOrder } from '../common/filters';
 import { newId } from '../common/ids';
 import { createOnce } from '../common/idempotency';
 import { lockParent, requireAll } from '../common/lookup';
-import { paginate, type Page, type PageArgs } from '../common/pagination';
+import { NamedAggregateService } from '../common/named-aggregate.service';
 import { insertTags } from '../common/tags';
 import { addEdges, LineageRelation } from '../lineage/lineage.edges';
 import { Dataset, DatasetVersion, DatasetVersionSource } from './dataset.entity';
 import type { CreateDatasetInput, CreateDatasetVersionInput, DatasetFilter } from './dataset.inputs';
 
-export class DatasetService {
-  constructor(private readonly db: Database) {}
+export class DatasetService extends NamedAggregateService<Dataset, CreateDatasetInput, DatasetFilter> {
+  constructor(db: Database) {
+    super(db, { entity: Dataset, type: 'Dataset', mutation: 'createDataset', noun: 'A dataset' });
+  }
 
-  create(input: CreateDatasetInput, actor: string): Promise<Dataset> {
-    return createOnce(this.db, {
-      mutation: 'createDataset',
-      actor,
-      input,
-      id: newId('Dataset'),
-      find: (id) => this.db.manager.findOneBy(Dataset, { id }),
-      onConflict: () => new ConflictError(`A dataset named ${JSON.stringify(input.name)} already exists`, 'input.name'),
-      create: async (em, id) => {
-        const at = now();
-        const dataset = em.create(Dataset, { id, name: input.name, description: input.description ?? null, versionCount: 0, createdAt: at, updatedAt: at });
-        await em.insert(Dataset, dataset);
-        await insertTags(em, id, input.tags);
-        return dataset;
-      },
-    });
+  protected columns(): Partial<Dataset> {
+    return { versionCount: 0 };
   }
 
   /** Numbering is decided under the dataset's row lock: sequences are gap-free under concurrency. */
@@ -67,9 +54,5 @@ export class DatasetService {
         return version;
       },
     });
-  }
-
-  list(args: PageArgs, filter?: DatasetFilter | null, order?: NamedOrder | null): Promise<Page<Dataset>> {
-    return paginate(applyNamedFilter(this.db.manager.createQueryBuilder(Dataset, 'd'), filter), namedSort<Dataset>(order), args);
   }
 }

@@ -1,45 +1,18 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
-import { NamedOrder } from '../common/filters';
-import { findByIdOrName } from '../common/lookup';
+import { NamedAggregateResolver } from '../common/named-aggregate.resolver';
 import { PageArgs, toConnection, type Connection } from '../common/pagination';
-import { Tag, tagsByEntity } from '../common/tags';
 import { Model } from '../model/model.entity';
 import { modelById } from '../model/model.loaders';
 import { Deployment, DeploymentConnection, TrafficShare } from './deployment.entity';
 import { DeploymentRevision, DeploymentRevisionConnection } from './deployment-revision.entity';
-import { TrafficInput } from './deployment.inputs';
-import { revisionAt, revisionPages } from './deployment.loaders';
+import { CreateDeploymentInput, DeploymentFilter, TrafficInput } from './deployment.inputs';
+import { deploymentById, deploymentByName, revisionAt, revisionPages } from './deployment.loaders';
 import { trafficShares } from './traffic';
-import { CreateDeploymentInput, DeploymentFilter } from './deployment.inputs';
-import { deploymentById, deploymentByName } from './deployment.loaders';
 
+/** Deployment's own fields (listed before `tags` in the schema). */
 @Resolver(() => Deployment)
-export class DeploymentResolver {
-  @Query(() => Deployment, { nullable: true, description: 'By id or by exact name' })
-  deployment(
-    @Ctx() ctx: Context,
-    @Arg('id', () => ID, { nullable: true }) id?: string,
-    @Arg('name', () => String, { nullable: true }) name?: string,
-  ): Promise<Deployment | null> {
-    return findByIdOrName('Deployment', ctx.loaders.get(deploymentById), ctx.loaders.get(deploymentByName), id, name);
-  }
-
-  @Query(() => DeploymentConnection, { description: 'Newest first unless orderBy says otherwise' })
-  async deployments(
-    @Ctx() ctx: Context,
-    @Args() page: PageArgs,
-    @Arg('filter', () => DeploymentFilter, { nullable: true }) filter?: DeploymentFilter,
-    @Arg('orderBy', () => NamedOrder, { nullable: true }) orderBy?: NamedOrder,
-  ): Promise<Connection<Deployment>> {
-    return toConnection(DeploymentConnection, await ctx.services.deployments.list(page, filter, orderBy));
-  }
-
-  @Mutation(() => Deployment)
-  createDeployment(@Ctx() ctx: Context, @Arg('input', () => CreateDeploymentInput) input: CreateDeploymentInput): Promise<Deployment> {
-    return ctx.services.deployments.create(input, ctx.actor);
-  }
-
+class DeploymentFields {
   @FieldResolver(() => Model)
   async model(@Root() d: Deployment, @Ctx() ctx: Context): Promise<Model> {
     return (await ctx.loaders.get(modelById).load(d.modelId))!;
@@ -59,7 +32,14 @@ export class DeploymentResolver {
   revisionAt(@Root() d: Deployment, @Ctx() ctx: Context, @Arg('asOf', () => Date) asOf: Date): Promise<DeploymentRevision | null> {
     return ctx.loaders.get(revisionAt).load([d.id, asOf.toISOString()]);
   }
+}
 
+@Resolver(() => Deployment)
+export class DeploymentResolver extends NamedAggregateResolver({
+  type: Deployment, node: 'Deployment', connection: DeploymentConnection, filter: DeploymentFilter, input: CreateDeploymentInput,
+  names: { one: 'deployment', list: 'deployments', create: 'createDeployment' },
+  byId: deploymentById, byName: deploymentByName, service: (s) => s.deployments,
+}, DeploymentFields) {
   @Mutation(() => Deployment, { description: 'A new revision with this traffic split (integer percents summing to 100)' })
   deploy(
     @Ctx() ctx: Context,
@@ -89,10 +69,5 @@ export class DeploymentResolver {
     @Arg('comment', () => String, { nullable: true }) comment?: string,
   ): Promise<Deployment> {
     return ctx.services.rollouts.retire(deploymentId, { actor: ctx.actor, comment });
-  }
-
-  @FieldResolver(() => [Tag])
-  tags(@Root() d: Deployment, @Ctx() ctx: Context): Promise<Tag[]> {
-    return ctx.loaders.get(tagsByEntity).load(d.id);
   }
 }

@@ -1,9 +1,7 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
-import { NamedOrder } from '../common/filters';
-import { findByIdOrName } from '../common/lookup';
+import { NamedAggregateResolver } from '../common/named-aggregate.resolver';
 import { ConnectionType, PageArgs, toConnection, type Connection } from '../common/pagination';
-import { Tag, tagsByEntity } from '../common/tags';
 import { Run, RunConnection } from '../run/run.entity';
 import { RunFilter } from '../run/run.inputs';
 import { runPagesByExperiment } from '../run/run.loaders';
@@ -13,38 +11,12 @@ import { experimentById, experimentByName } from './experiment.loaders';
 
 export const ExperimentConnection = ConnectionType('Experiment', Experiment);
 
-
 @Resolver(() => Experiment)
-export class ExperimentResolver {
-  @Query(() => Experiment, { nullable: true, description: 'By id or by exact name' })
-  experiment(
-    @Ctx() ctx: Context,
-    @Arg('id', () => ID, { nullable: true }) id?: string,
-    @Arg('name', () => String, { nullable: true }) name?: string,
-  ): Promise<Experiment | null> {
-    return findByIdOrName('Experiment', ctx.loaders.get(experimentById), ctx.loaders.get(experimentByName), id, name);
-  }
-
-  @Query(() => ExperimentConnection, { description: 'Newest first unless orderBy says otherwise' })
-  async experiments(
-    @Ctx() ctx: Context,
-    @Args() page: PageArgs,
-    @Arg('filter', () => ExperimentFilter, { nullable: true }) filter?: ExperimentFilter,
-    @Arg('orderBy', () => NamedOrder, { nullable: true }) orderBy?: NamedOrder,
-  ): Promise<Connection<Experiment>> {
-    return toConnection(ExperimentConnection, await ctx.services.experiments.list(page, filter, orderBy));
-  }
-
-  @Mutation(() => Experiment)
-  createExperiment(@Ctx() ctx: Context, @Arg('input', () => CreateExperimentInput) input: CreateExperimentInput): Promise<Experiment> {
-    return ctx.services.experiments.create(input, ctx.actor);
-  }
-
-  @FieldResolver(() => [Tag])
-  tags(@Root() e: Experiment, @Ctx() ctx: Context): Promise<Tag[]> {
-    return ctx.loaders.get(tagsByEntity).load(e.id);
-  }
-
+export class ExperimentResolver extends NamedAggregateResolver({
+  type: Experiment, node: 'Experiment', connection: ExperimentConnection, filter: ExperimentFilter, input: CreateExperimentInput,
+  names: { one: 'experiment', list: 'experiments', create: 'createExperiment' },
+  byId: experimentById, byName: experimentByName, service: (s) => s.experiments,
+}) {
   @FieldResolver(() => RunConnection, { description: 'Newest first' })
   async runs(
     @Root() e: Experiment,

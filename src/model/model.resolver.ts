@@ -1,9 +1,7 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
-import { NamedOrder } from '../common/filters';
-import { findByIdOrName } from '../common/lookup';
+import { NamedAggregateResolver } from '../common/named-aggregate.resolver';
 import { PageArgs, toConnection, type Connection } from '../common/pagination';
-import { Tag, tagsByEntity } from '../common/tags';
 import { Deployment } from '../deployment/deployment.entity';
 import { deploymentsOfModel } from '../deployment/deployment.loaders';
 import { ModelVersion, ModelVersionConnection } from '../model-version/model-version.entity';
@@ -13,32 +11,9 @@ import { Model, ModelConnection } from './model.entity';
 import { ModelFilter, RegisterModelInput } from './model.inputs';
 import { modelById, modelByName } from './model.loaders';
 
+/** Model's own fields (listed before `tags` in the schema). */
 @Resolver(() => Model)
-export class ModelResolver {
-  @Query(() => Model, { nullable: true, description: 'By id or by exact name' })
-  model(
-    @Ctx() ctx: Context,
-    @Arg('id', () => ID, { nullable: true }) id?: string,
-    @Arg('name', () => String, { nullable: true }) name?: string,
-  ): Promise<Model | null> {
-    return findByIdOrName('Model', ctx.loaders.get(modelById), ctx.loaders.get(modelByName), id, name);
-  }
-
-  @Query(() => ModelConnection, { description: 'Newest first unless orderBy says otherwise' })
-  async models(
-    @Ctx() ctx: Context,
-    @Args() page: PageArgs,
-    @Arg('filter', () => ModelFilter, { nullable: true }) filter?: ModelFilter,
-    @Arg('orderBy', () => NamedOrder, { nullable: true }) orderBy?: NamedOrder,
-  ): Promise<Connection<Model>> {
-    return toConnection(ModelConnection, await ctx.services.models.list(page, filter, orderBy));
-  }
-
-  @Mutation(() => Model)
-  registerModel(@Ctx() ctx: Context, @Arg('input', () => RegisterModelInput) input: RegisterModelInput): Promise<Model> {
-    return ctx.services.models.register(input, ctx.actor);
-  }
-
+class ModelFields {
   @FieldResolver(() => ModelVersionConnection, { description: 'Newest first unless orderBy says otherwise' })
   async versions(
     @Root() model: Model,
@@ -65,9 +40,11 @@ export class ModelResolver {
   deployments(@Root() model: Model, @Ctx() ctx: Context): Promise<Deployment[]> {
     return ctx.loaders.get(deploymentsOfModel).load(model.id);
   }
-
-  @FieldResolver(() => [Tag])
-  tags(@Root() model: Model, @Ctx() ctx: Context): Promise<Tag[]> {
-    return ctx.loaders.get(tagsByEntity).load(model.id);
-  }
 }
+
+@Resolver(() => Model)
+export class ModelResolver extends NamedAggregateResolver({
+  type: Model, node: 'Model', connection: ModelConnection, filter: ModelFilter, input: RegisterModelInput,
+  names: { one: 'model', list: 'models', create: 'registerModel' },
+  byId: modelById, byName: modelByName, service: (s) => s.models,
+}, ModelFields) {}

@@ -84,12 +84,15 @@ describe('deployments: revisions, canaries, rollback, time travel', () => {
     expect(await t.fails(ROLLBACK, { d: d.id, to: 1 })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'toRevision' });
   });
 
-  it('retires: traffic stops, later deploys are refused', async () => {
-    const { v1, d } = await setup();
+  it('retires: traffic stops, later deploys are refused, the status filter moves it to RETIRED', async () => {
+    const { m, v1, d } = await setup();
     await t.ok(DEPLOY, { d: d.id, t: [{ versionId: v1.id, percent: 100 }] });
     const retired = await t.ok('mutation($d: ID!) { retireDeployment(deploymentId: $d) { status revision traffic { percent } } }', { d: d.id });
     expect(retired.retireDeployment).toEqual({ status: 'RETIRED', revision: 2, traffic: [] });
     expect((await t.fails(DEPLOY, { d: d.id, t: [{ versionId: v1.id, percent: 100 }] })).code).toBe('PRECONDITION_FAILED');
+    const byStatus = await t.ok(`query($m: ID!) { retired: deployments(filter: { modelId: $m, status: RETIRED }) { nodes { id } }
+      active: deployments(filter: { modelId: $m, status: ACTIVE }) { nodes { id } } }`, { m: m.id });
+    expect(byStatus).toEqual({ retired: { nodes: [{ id: d.id }] }, active: { nodes: [] } });
   });
 
   it('concurrent deploys with the same expectedRevision: exactly one wins', async () => {

@@ -224,6 +224,19 @@ describe('query limits (configured small, through TestApp.start)', () => {
     }
   });
 
+  it.each(['upstream', 'downstream'])('the one-hop %s list costs its first, not a fixed 3', async (field) => {
+    // 1 (root) + 1 + first × 1 (the id): with MAX_QUERY_COST 50, first: 10 fits and the default (100) does not.
+    const query = (args: string) => `{ modelVersion(id: "mv_x") { ${field}${args} { ... on ModelVersion { id } } } }`;
+    const small = await attempt(t, query('(first: 10)'));
+    expect(small.result.errors).toBeUndefined();
+    for (const args of ['', '(first: 1000)']) {
+      const over = await attempt(t, query(args));
+      expect({ args, code: over.code, cost: over.result.errors?.[0].extensions?.cost })
+        .toEqual({ args, code: 'GRAPHQL_VALIDATION_FAILED', cost: args ? 1002 : 102 });
+      expect(over.statements).toEqual([]);
+    }
+  });
+
   it('applies the configured alias and root-field limit', async () => {
     const ok = await attempt(t, '{ a: models(first: 1) { totalCount } b: models(first: 1) { totalCount } c: models(first: 1) { totalCount } }');
     expect(ok.result.errors).toBeUndefined();

@@ -89,14 +89,15 @@ export class SchemaHygiene1764800000000 implements MigrationInterface {
       if (qr.connection.driver.options.type === 'better-sqlite3') await qr.dropCheckConstraint(table, checkName(table, column));
       else await qr.query(`ALTER TABLE \`${table}\` DROP CONSTRAINT \`${checkName(table, column)}\``);
     }
-    await qr.createIndex('tag', new TableIndex({ name: 'IDX_tag_key', columnNames: ['key'] }));
-    await qr.createIndex('model', new TableIndex({ name: 'IDX_model_created', columnNames: ['created_at'] }));
-    await qr.dropIndex('transition_request', 'IDX_transition_request_status');
-    await qr.dropIndex('transition_request', 'IDX_transition_request_version');
+    // Foreign keys first: MariaDB may be using the indexes below for them.
     for (const [table] of [...FOREIGN_KEYS].reverse()) {
       const loaded = await qr.getTable(table);
       // These tables had no foreign keys before this migration.
       if (loaded) await qr.dropForeignKeys(loaded, loaded.foreignKeys);
     }
+    await qr.createIndex('tag', new TableIndex({ name: 'IDX_tag_key', columnNames: ['key'] }));
+    await qr.createIndex('model', new TableIndex({ name: 'IDX_model_created', columnNames: ['created_at'] }));
+    await qr.dropIndex('transition_request', 'IDX_transition_request_status');
+    await qr.dropIndex('transition_request', 'IDX_transition_request_version');
   }
 }

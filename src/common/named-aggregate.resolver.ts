@@ -1,0 +1,69 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, type ClassType } from 'type-graphql';
+import type { Context } from '../context';
+import type { Services } from '../services';
+import { NamedOrder, type NamedFilter } from './filters';
+import type { NodeTypeName } from './ids';
+import type { LoaderDef } from './loaders';
+import { findByIdOrName } from './lookup';
+import type { NamedAggregateService, NamedCreateInput, NamedEntity } from './named-aggregate.service';
+import { PageArgs, toConnection, type Connection } from './pagination';
+import { Tag, tagsByEntity } from './tags';
+
+export interface NamedAggregateResolverSpec<E extends NamedEntity, I extends NamedCreateInput, F extends NamedFilter> {
+  type: ClassType<E>;
+  node: NodeTypeName;
+  connection: ClassType<Connection<E>>;
+  filter: ClassType<F>;
+  input: ClassType<I>;
+  /** Schema names: `experiment`, `experiments`, `createExperiment`. */
+  names: { one: string; list: string; create: string };
+  byId: LoaderDef<string, E | null>;
+  byName: LoaderDef<string, E | null>;
+  service: (services: Services) => NamedAggregateService<E, I, F>;
+}
+
+/**
+ * The root fields every named aggregate has — `x(id:, name:)`, `xs(filter:, orderBy:, …page)`, its create
+ * mutation — and its `tags`. An aggregate's resolver extends the class this returns and adds what is its own.
+ *
+ * type-graphql lists an object type's resolved fields in the order their decorators ran, and these run when
+ * this function is called: an aggregate whose own fields come before `tags` in the schema declares them in
+ * a resolver class passed as `ownFields`, which the returned class extends.
+ */
+export function NamedAggregateResolver<E extends NamedEntity, I extends NamedCreateInput, F extends NamedFilter>(
+  spec: NamedAggregateResolverSpec<E, I, F>,
+  ownFields: ClassType<object> = class {},
+) {
+  @Resolver(() => spec.type)
+  abstract class NamedAggregateResolverClass extends ownFields {
+    @Query(() => spec.type, { name: spec.names.one, nullable: true, description: 'By id or by exact name' })
+    one(
+      @Ctx() ctx: Context,
+      @Arg('id', () => ID, { nullable: true }) id?: string,
+      @Arg('name', () => String, { nullable: true }) name?: string,
+    ): Promise<E | null> {
+      return findByIdOrName(spec.node, ctx.loaders.get(spec.byId), ctx.loaders.get(spec.byName), id, name);
+    }
+
+    @Query(() => spec.connection, { name: spec.names.list, description: 'Newest first unless orderBy says otherwise' })
+    async list(
+      @Ctx() ctx: Context,
+      @Args() page: PageArgs,
+      @Arg('filter', () => spec.filter, { nullable: true }) filter?: F,
+      @Arg('orderBy', () => NamedOrder, { nullable: true }) orderBy?: NamedOrder,
+    ): Promise<Connection<E>> {
+      return toConnection(spec.connection, await spec.service(ctx.services).list(page, filter, orderBy));
+    }
+
+    @Mutation(() => spec.type, { name: spec.names.create })
+    create(@Ctx() ctx: Context, @Arg('input', () => spec.input) input: I): Promise<E> {
+      return spec.service(ctx.services).create(input, ctx.actor);
+    }
+
+    @FieldResolver(() => [Tag])
+    tags(@Root() row: E, @Ctx() ctx: Context): Promise<Tag[]> {
+      return ctx.loaders.get(tagsByEntity).load(row.id);
+    }
+  }
+  return NamedAggregateResolverClass;
+}
