@@ -34,10 +34,10 @@ describe('migrations', () => {
   });
 
   it('all revert, newest first, to an empty database, and apply again with no difference', async () => {
-    const ds = t.app.db.dataSource;
+    const ds = dataSource;
     const count = ds.migrations.length;
     for (let i = 0; i < count; i++) await ds.undoLastMigration({ transaction: 'each' });
-    const tables = t.engine === 'sqlite'
+    const tables = database.engine === 'sqlite'
       ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('migrations', 'sqlite_sequence')"
       : "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name <> 'migrations'";
     const left = ((await ds.query(tables)) as { name: string }[]).map((row) => row.name);

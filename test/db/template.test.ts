@@ -4,19 +4,33 @@ import { withAdmin } from '../support/template';
 
 type Row = Record<string, unknown>;
 
-/** Every table's CREATE TABLE statement and rows: what a test file can tell about the database it starts on. */
-async function picture(database: TestDatabase): Promise<Record<string, { ddl: string; rows: Row[] }>> {
+interface Picture {
+  /** The database's default character set and collation (the first migration sets them). */
+  defaults: Row[];
+  /** Every object in the schema other than a table (views, triggers, routines, events). */
+  others: Row[];
+  tables: Record<string, { ddl: string; rows: Row[] }>;
+}
+
+/** Every table's CREATE TABLE statement and rows, and the database's defaults: what a test file can tell. */
+async function picture(database: TestDatabase): Promise<Picture> {
   const name = new URL(database.url).pathname.slice(1);
   return withAdmin(new URL(database.url), async (admin) => {
-    const [tables] = (await admin.query(
-      "SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME", [name])) as unknown as [Row[]];
-    const out: Record<string, { ddl: string; rows: Row[] }> = {};
-    for (const { t } of tables) {
+    const [defaults] = (await admin.query(
+      'SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [name])) as unknown as [Row[]];
+    const [others] = (await admin.query(
+      `SELECT TABLE_NAME AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE <> 'BASE TABLE'
+       UNION ALL SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?
+       UNION ALL SELECT ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?`, [name, name, name])) as unknown as [Row[]];
+    const [list] = (await admin.query(
+      "SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME", [name])) as unknown as [Row[]];
+    const tables: Picture['tables'] = {};
+    for (const { t } of list) {
       const [[show]] = (await admin.query(`SHOW CREATE TABLE \`${name}\`.\`${String(t)}\``)) as unknown as [Row[]];
       const [rows] = (await admin.query(`SELECT * FROM \`${name}\`.\`${String(t)}\``)) as unknown as [Row[]];
-      out[String(t)] = { ddl: String(show['Create Table']), rows };
+      tables[String(t)] = { ddl: String(show['Create Table']), rows };
     }
-    return out;
+    return { defaults, others, tables };
   });
 }
 
@@ -45,18 +59,18 @@ describe('the migrated template test files start from', () => {
     await copy?.drop();
   });
 
-  it('a copy of this run’s template has the same tables, columns, keys, checks and rows as a database migrated from scratch', async () => {
+  it('a copy of this run’s template has the same defaults, tables, columns, keys, checks and rows as a database migrated from scratch', async () => {
     expect(copy.template).toMatch(/^mg_tpl_[a-z0-9]+$/);
     const [fromScratch, copied] = [await picture(scratch), await picture(copy)];
-    expect(Object.keys(fromScratch).length).toBeGreaterThan(20);
-    expect(fromScratch.migrations.rows.length).toBeGreaterThan(0);
+    expect(Object.keys(fromScratch.tables).length).toBeGreaterThan(20);
+    expect(fromScratch.tables.migrations.rows.length).toBeGreaterThan(0);
     expect(copied).toEqual(fromScratch);
   });
 
   it('a database without the template option starts empty', async () => {
     const empty = await createTestDatabase();
     try {
-      expect(await picture(empty)).toEqual({});
+      expect((await picture(empty)).tables).toEqual({});
     } finally {
       await empty.drop();
     }

@@ -6,8 +6,8 @@ import { MIGRATIONS } from '../../src/db/migrations';
  * MySQL/MariaDB: running the migrations takes seconds per database (every CREATE and ALTER is a DDL round
  * trip, and several migrations rebuild tables), so each `npx jest` run migrates one template database once
  * (the first file that needs it builds it, the others wait on a server lock) and every test file starts from
- * a copy of it: the same CREATE TABLE statements (SHOW CREATE TABLE: columns, indexes, foreign keys, checks)
- * and the same rows (the migrations table). test/db/template.test.ts checks that a copy equals a database
+ * a copy of it: the same database defaults, the same CREATE TABLE statements (SHOW CREATE TABLE: columns,
+ * indexes, foreign keys, checks) and the same rows (the migrations table). test/db/template.test.ts checks that a copy equals a database
  * migrated from scratch; test/db/migrations.test.ts still migrates from scratch.
  *
  * The run id comes from test/support/global-setup.js; without one (another jest config) there is no template.
@@ -81,6 +81,14 @@ async function checkCopyable(admin: Connection, template: string): Promise<void>
   if (others.length) throw new Error(`the template copy handles tables only; teach test/support/template.ts: ${others.map((o) => o.what).join(', ')}`);
 }
 
+/** The database's own defaults (the migrations set its collation), for tables created later, as in migrations. */
+async function databaseDefaults(admin: Connection, template: string): Promise<string> {
+  const [[schema]] = (await admin.query(
+    'SELECT DEFAULT_CHARACTER_SET_NAME AS cs, DEFAULT_COLLATION_NAME AS co FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
+    [template])) as unknown as [Row[]];
+  return `CHARACTER SET ${String(schema.cs)} COLLATE ${String(schema.co)}`;
+}
+
 /** The template's tables, each with its CREATE TABLE statement and row count. */
 async function describeTemplate(admin: Connection, template: string): Promise<{ table: string; ddl: string; rows: number }[]> {
   const [list] = (await admin.query(
@@ -94,12 +102,13 @@ async function describeTemplate(admin: Connection, template: string): Promise<{ 
   return tables.map((table, i) => ({ table, ddl: String(results[i][0]['Create Table']), rows: rows.get(i) ?? 0 }));
 }
 
-/** Fills the empty database `target` with the template's tables and rows, in two round trips. */
+/** Gives the empty database `target` the template's defaults, tables and rows. */
 export async function copyTemplate(admin: Connection, template: string, target: string): Promise<void> {
   await checkCopyable(admin, template);
   const tables = await describeTemplate(admin, template);
   const statements = [
     // Tables are created in name order: their foreign keys may point at tables not created yet.
+    `ALTER DATABASE \`${target}\` ${await databaseDefaults(admin, template)}`,
     'SET FOREIGN_KEY_CHECKS = 0',
     `USE \`${target}\``,
     ...tables.map((t) => t.ddl),
