@@ -7,12 +7,13 @@ import { MIGRATIONS } from '../../src/db/migrations';
  * trip, and several migrations rebuild tables), so each `npx jest` run migrates one template database once
  * (the first file that needs it builds it, the others wait on a server lock) and every test file starts from
  * a copy of it: the same database defaults, the same CREATE TABLE statements (SHOW CREATE TABLE: columns,
- * indexes, foreign keys, checks) and the same rows (the migrations table). test/db/template.test.ts checks that a copy equals a database
- * migrated from scratch; test/db/migrations.test.ts still migrates from scratch.
+ * indexes, foreign keys, checks) and the same rows (the migrations table). test/db/template.test.ts checks
+ * that a copy equals a database migrated from scratch; test/db/migrations.test.ts still migrates from scratch.
  *
  * The run id comes from test/support/global-setup.js; without one (another jest config) there is no template.
  */
-export const TEMPLATE_PREFIX = 'mg_tpl_';
+/** Also swept by test/support/global-setup.js, which drops test databases older than a few hours. */
+const TEMPLATE_PREFIX = 'mg_tpl_';
 
 type Row = Record<string, unknown>;
 
