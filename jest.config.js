@@ -26,6 +26,9 @@ const project = (engine) => ({
 
 module.exports = {
   projects: process.env.TEST_DATABASE_URL ? [project('sqlite'), project('mysql')] : [project('sqlite')],
+  // A run id naming this run's migrated template database on MySQL/MariaDB (test/support/template.ts).
+  globalSetup: '<rootDir>/test/support/global-setup.js',
+  globalTeardown: '<rootDir>/test/support/global-teardown.js',
   testTimeout: 120_000,
   maxWorkers: 2,
 };

@@ -1,8 +1,13 @@
 import { TestApp } from '../support/app';
+import { concurrently, expectEngineOverlap } from '../support/concurrency';
 import { seed } from '../support/seed';
 
 const CREATE = 'mutation($i: CreateModelVersionInput!) { createModelVersion(input: $i) { id version sequence } }';
 
+/**
+ * On MySQL/MariaDB the writes below overlap and the row locks keep numbering gap-free; on SQLite they are
+ * serialized in-process (one writer), which is what these tests check there (see test/support/concurrency.ts).
+ */
 describe('concurrent registrations', () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -12,9 +17,8 @@ describe('concurrent registrations', () => {
 
   it.each(['INTEGER', 'SEMVER', 'TIMESTAMP'])('50 concurrent createModelVersion on one %s model: 50 distinct labels, gap-free sequences, no error', async (scheme) => {
     const model = await seed(t).model(undefined, scheme);
-    const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => t.gql(CREATE, { i: { modelId: model.id, artifactUri: `s3://m/${i}` } })),
-    );
+    const { results, maxOpen } = await concurrently(t, 50, (i) => t.gql(CREATE, { i: { modelId: model.id, artifactUri: `s3://m/${i}` } }));
+    expectEngineOverlap(t, maxOpen);
     const errors = results.flatMap((r) => r.errors ?? []);
     expect(errors).toEqual([]);
     const created = results.map((r) => (r.data as { createModelVersion: { version: string; sequence: number } }).createModelVersion);
@@ -34,13 +38,14 @@ describe('concurrent registrations', () => {
 
   it('concurrent dataset versions are numbered 1..30 without gaps', async () => {
     const ds = await seed(t).dataset();
-    const results = await Promise.all(Array.from({ length: 30 }, () => seed(t).datasetVersion(ds.id)));
+    const { results, maxOpen } = await concurrently(t, 30, () => seed(t).datasetVersion(ds.id));
+    expectEngineOverlap(t, maxOpen);
     expect(results.map((r) => Number(r.version)).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
   });
 
   it('concurrent registerModel with one name: exactly one wins, the rest get CONFLICT', async () => {
-    const results = await Promise.all(Array.from({ length: 10 }, () =>
-      t.gql('mutation { registerModel(input: { name: "contended" }) { id } }')));
+    const { results, maxOpen } = await concurrently(t, 10, () => t.gql('mutation { registerModel(input: { name: "contended" }) { id } }'));
+    expectEngineOverlap(t, maxOpen);
     const ok = results.filter((r) => !r.errors);
     expect(ok).toHaveLength(1);
     expect(results.filter((r) => r.errors).map((r) => r.errors![0].extensions?.code)).toEqual(Array(9).fill('CONFLICT'));

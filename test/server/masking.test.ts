@@ -194,7 +194,7 @@ onMysql('the database server going away (MariaDB through a TCP proxy)', () => {
   }
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase({ fromTemplate: true });
     target = new URL(database.url);
     proxyPort = await openProxy(0);
     const viaProxy = new URL(database.url);

@@ -15,7 +15,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 let database: TestDatabase;
 let app: RegistryApp;
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = await createTestDatabase({ fromTemplate: true });
   app = await RegistryApp.create({ databaseUrl: database.url, limits: defaultQueryLimits(), log: pino({ level: 'silent' }) });
 });
 afterAll(async () => {
@@ -168,7 +168,7 @@ describe('deadlines', () => {
 
 describe('statement timeouts', () => {
   it('every pooled connection carries DB_STATEMENT_TIMEOUT_MS; a longer statement fails as SERVICE_UNAVAILABLE', async () => {
-    const own = await createTestDatabase();
+    const own = await createTestDatabase({ fromTemplate: true });
     const bounded = await RegistryApp.create({ databaseUrl: own.url, limits: defaultQueryLimits(), log: pino({ level: 'silent' }), timeouts: { statementMs: 700, connectMs: 2_000 } });
     try {
       if (bounded.db.engine === 'sqlite') {

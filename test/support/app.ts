@@ -3,7 +3,7 @@ import type { ExecutionResult } from 'graphql';
 import { RegistryApp } from '../../src/app';
 import { defaultQueryLimits, type QueryLimits } from '../../src/config';
 import { countQueries } from '../../src/db/query-log';
-import { createTestDatabase, type TestDatabase } from './database';
+import { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from './database';
 
 export interface GqlResult<T = Record<string, unknown>> {
   data?: T | null;
@@ -14,8 +14,12 @@ export interface GqlResult<T = Record<string, unknown>> {
 export class TestApp {
   private constructor(readonly app: RegistryApp, readonly database: TestDatabase) {}
 
-  static async start(limits: Partial<QueryLimits> = {}): Promise<TestApp> {
-    const database = await createTestDatabase();
+  /**
+   * `fromTemplate: false` starts on an empty database that the app's start migrates from scratch (on
+   * MySQL/MariaDB the default is a copy of the run's migrated template: see test/support/template.ts).
+   */
+  static async start(limits: Partial<QueryLimits> = {}, options: TestDatabaseOptions = {}): Promise<TestApp> {
+    const database = await createTestDatabase({ fromTemplate: true, ...options });
     const app = await RegistryApp.create({
       databaseUrl: database.url,
       limits: { ...defaultQueryLimits(), ...limits },

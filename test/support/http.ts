@@ -1,55 +1,12 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { ensureBuilt, MAIN, ROOT } from './build';
 import { createTestDatabase } from './database';
 
-/** The compiled server (`npm run build`), spawned as a real process for HTTP-level tests. */
-export const ROOT = resolve(__dirname, '../..');
-export const MAIN = join(ROOT, 'dist/src/main.js');
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-
-/**
- * Compiles with `tsc -p tsconfig.build.json` when dist/src/main.js is missing or older than any src file.
- * A lock directory keeps two jest workers (the sqlite and mysql projects) from compiling at once.
- */
-export function ensureBuilt(): void {
-  const stale = () => (existsSync(MAIN) ? statSync(MAIN).mtimeMs : 0) <= newestMtime(join(ROOT, 'src'));
-  if (!stale()) return;
-  const lock = join(tmpdir(), `modelgraph-build-${Buffer.from(ROOT).toString('hex').slice(-32)}.lock`);
-  const deadline = Date.now() + 300_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error(`waited 5 minutes for another build (${lock})`);
-      sleepSync(200);
-    }
-  }
-  try {
-    if (!stale()) return; // another worker built it meanwhile
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe', timeout: 300_000 });
-  } catch (error) {
-    const e = error as { stdout?: Buffer; stderr?: Buffer; message: string };
-    throw new Error(`npm run build failed:\n${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? e.message}`);
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
+export { ensureBuilt, MAIN, ROOT } from './build';
 
 /** A free TCP port on 127.0.0.1 (asked of the OS, then released). */
 export function freePort(): Promise<number> {
@@ -77,7 +34,7 @@ export interface ServerDatabase {
 export async function createServerDatabase(): Promise<ServerDatabase> {
   // The test harness decides the engine (TEST_DATABASE_URL and the jest project); its SQLite is in-memory,
   // which a separate process cannot share, so SQLite becomes a file here.
-  const shared = await createTestDatabase();
+  const shared = await createTestDatabase({ fromTemplate: true });
   if (shared.engine === 'mysql') return shared;
   await shared.drop();
   const dir = mkdtempSync(join(tmpdir(), 'modelgraph-http-'));
