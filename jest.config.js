@@ -8,8 +8,9 @@ const project = (engine) => ({
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // The slow fault tests (storage full, kill -9, a private MariaDB) run apart: `npm run test:faults`.
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/'],
+  // Two long suites run apart, each its own CI step: the fault tests (storage full, kill -9, a private
+  // MariaDB) with `npm run test:faults`, the schema fuzzing with `npm run test:fuzz`.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/', '<rootDir>/test/fuzz/'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', {
       jsc: {
