@@ -14,6 +14,7 @@ import { StageTransition } from './lifecycle/stage-transition.entity';
 import { TransitionReview } from './lifecycle/transition-request.entity';
 import { LineageEdgeRow } from './lineage/lineage-edge.entity';
 import { DatasetVersionSource } from './dataset/dataset.entity';
+import { ComparisonResolver } from './comparison/comparison.resolver';
 import { ExperimentResolver } from './experiment/experiment.resolver';
 import { DatasetResolver } from './dataset/dataset.resolver';
 import { DatasetVersionResolver } from './dataset/dataset-version.resolver';
@@ -40,6 +41,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   NodeResolver, ExperimentResolver, RunResolver, ModelResolver, ModelVersionResolver, DatasetResolver,
   DatasetVersionResolver, DeploymentResolver, LineageResolver, ...ONE_HOP_RESOLVERS,
   ReproducibilityResolver, LifecycleMutations, ...LIFECYCLE_FIELD_RESOLVERS, DeploymentRevisionFields, VersionDeploymentFields,
+  ComparisonResolver,
 ];
 
 type ReferenceResolver = (ref: { id: string }, ctx: Context) => Promise<unknown>;

@@ -1,4 +1,5 @@
 import type { Database } from './db/database';
+import { ComparisonService } from './comparison/comparison.service';
 import { DatasetService } from './dataset/dataset.service';
 import { DeploymentService } from './deployment/deployment.service';
 import { ExperimentService } from './experiment/experiment.service';
@@ -26,6 +27,7 @@ export interface Services {
   approvals: ApprovalService;
   rollouts: RolloutService;
   nodes: NodeService;
+  comparison: ComparisonService;
 }
 
 export function createServices(db: Database): Services {
@@ -44,5 +46,6 @@ export function createServices(db: Database): Services {
     datasets: new DatasetService(db),
     deployments: new DeploymentService(db),
     lineage: new LineageService(db),
+    comparison: new ComparisonService(),
   };
 }

@@ -1,0 +1,14 @@
+import { Args, Ctx, Query, Resolver } from 'type-graphql';
+import type { Context } from '../context';
+import { CompareVersionsArgs } from './comparison.inputs';
+import { VersionComparison } from './comparison.types';
+
+@Resolver()
+export class ComparisonResolver {
+  @Query(() => VersionComparison, {
+    description: '2 to 10 model versions of any models side by side: hyperparameters, registration metrics, data, tags, commits, signature compatibility',
+  })
+  compareVersions(@Ctx() ctx: Context, @Args() { ids }: CompareVersionsArgs): Promise<VersionComparison> {
+    return ctx.services.comparison.compare(ctx.loaders, ids);
+  }
+}

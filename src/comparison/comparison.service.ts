@@ -1,0 +1,127 @@
+import { NotFoundError } from '../common/errors';
+import { isIdOf } from '../common/ids';
+import { present, type Loaders } from '../common/loaders';
+import { latestMetricsByEntity, type Metric } from '../common/metrics';
+import type { JsonValue } from '../common/scalars';
+import { tagsByEntity } from '../common/tags';
+import { datasetVersionById } from '../dataset/dataset.loaders';
+import { effectiveHyperparameters } from '../lineage/reproducibility';
+import type { ModelVersion } from '../model-version/model-version.entity';
+import { datasetsOfVersion, versionById } from '../model-version/model-version.loaders';
+import type { Run } from '../run/run.entity';
+import { runById } from '../run/run.loaders';
+import { breakingChanges } from './signature';
+import type { MetricDiff, ParamDiff, VersionComparison, VersionDatasets } from './comparison.types';
+
+const byCodePoint = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+/** Object keys sorted, so two equal JSON values print the same. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (typeof v === 'object' && v !== null) {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o).sort(byCodePoint).map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v ?? null);
+}
+
+const LOWER_IS_BETTER = new Set(['loss', 'logloss', 'nll', 'error', 'err', 'rmse', 'mse', 'mae', 'mape', 'msle', 'rmsle', 'perplexity', 'ppl', 'wer', 'cer']);
+
+/** Errors and losses go down; scores go up (scikit-learn's negated scores, neg_…, go up too). */
+export function higherIsBetter(key: string): boolean {
+  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  if (words[0] === 'neg' || words[0] === 'negative') return true;
+  return !words.some((w) => LOWER_IS_BETTER.has(w));
+}
+
+/** Per key (union, code-point order): each row's value or null, and whether they differ. */
+function diffRows<T>(rows: Map<string, T>[]): { key: string; values: (T | null)[]; differs: boolean }[] {
+  const keys = [...new Set(rows.flatMap((r) => [...r.keys()]))].sort(byCodePoint);
+  return keys.map((key) => {
+    const values = rows.map((r) => (r.has(key) ? r.get(key) ?? null : null));
+    return { key, values, differs: new Set(values.map(canonical)).size > 1 };
+  });
+}
+
+function metricDiff(key: string, versions: ModelVersion[], values: (number | null)[]): MetricDiff {
+  const higher = higherIsBetter(key);
+  const first = values[0];
+  let best: number | null = null;
+  values.forEach((v, i) => {
+    if (v != null && (best === null || (higher ? v > values[best]! : v < values[best]!))) best = i;
+  });
+  return {
+    key, values, higherIsBetter: higher,
+    deltas: values.map((v) => (v == null || first == null ? null : v - first)),
+    best: best === null ? null : versions[best],
+  };
+}
+
+/** Versions side by side from registration data; every part is one batched load, whatever the count. */
+export class ComparisonService {
+  async compare(loaders: Loaders, ids: string[]): Promise<VersionComparison> {
+    const versions = await this.load(loaders, ids);
+    const runIds = [...new Set(versions.flatMap((v) => (v.runId ? [v.runId] : [])))];
+    const [runs, metrics, tags, links] = await Promise.all([
+      loaders.get(runById).loadMany(runIds),
+      loaders.get(latestMetricsByEntity).loadMany(ids),
+      loaders.get(tagsByEntity).loadMany(ids),
+      loaders.get(datasetsOfVersion).loadMany(ids),
+    ]);
+    const runOf = new Map(present(runs).map((r): [string, Run] => [r.id, r]));
+    const effective = versions.map((v) => effectiveHyperparameters(v, v.runId ? runOf.get(v.runId) ?? null : null));
+    const metricRows = metrics.map((m) => new Map(asList<Metric>(m).map((p): [string, number] => [p.key, p.value])));
+    return {
+      versions,
+      params: diffRows(effective.map((e) => entriesOf(e.hyperparameters))) as ParamDiff[],
+      paramSources: effective.map((e) => e.hyperparametersSource),
+      metrics: diffRows(metricRows).map((d) => metricDiff(d.key, versions, d.values)),
+      ...(await this.datasets(loaders, versions, links.map((l) => asList(l)))),
+      tags: diffRows(tags.map((t) => new Map(asList(t).map((tag): [string, string] => [tag.key, tag.value])))),
+      gitCommits: versions.map((v) => v.gitCommit),
+      signatureChanges: versions.slice(1).map((v) => {
+        const breaking = breakingChanges(versions[0].signature, v.signature);
+        return { version: v, against: versions[0], compatible: breaking.length === 0, breaking };
+      }),
+    };
+  }
+
+  /** One statement for all ids; the first unknown or malformed id is NOT_FOUND naming its position. */
+  private async load(loaders: Loaders, ids: string[]): Promise<ModelVersion[]> {
+    const wellFormed = ids.map((id) => (isIdOf('ModelVersion', id) ? id : null));
+    const rows = await loaders.get(versionById).loadMany(wellFormed.filter((id): id is string => id !== null));
+    const found = new Map(present(rows).map((v): [string, ModelVersion] => [v.id, v]));
+    return ids.map((id, i) => {
+      const v = found.get(id);
+      if (!v) throw new NotFoundError('ModelVersion', id, `ids.${i}`);
+      return v;
+    });
+  }
+
+  private async datasets(loaders: Loaders, versions: ModelVersion[], links: { datasetVersionId: string; role: VersionDatasets['datasets'][number]['role'] }[][]):
+    Promise<Pick<VersionComparison, 'datasets' | 'sameDatasets'>> {
+    const dsvIds = [...new Set(links.flat().map((l) => l.datasetVersionId))];
+    const byId = new Map(present(await loaders.get(datasetVersionById).loadMany(dsvIds)).map((d) => [d.id, d]));
+    const datasets = versions.map((version, i) => ({
+      version,
+      datasets: links[i].flatMap((l) => {
+        const datasetVersion = byId.get(l.datasetVersionId);
+        return datasetVersion ? [{ role: l.role, datasetVersion }] : [];
+      }),
+    }));
+    const fingerprints = datasets.map((d) => canonical([...new Set(d.datasets.map((u) => `${u.role}:${u.datasetVersion.digest}`))].sort(byCodePoint)));
+    return { datasets, sameDatasets: new Set(fingerprints).size === 1 };
+  }
+}
+
+/** A loadMany item: errors are rethrown (they are unexpected here), lists pass through. */
+function asList<T>(item: T[] | Error): T[] {
+  if (item instanceof Error) throw item;
+  return item;
+}
+
+/** The top-level entries of a JSON object; other JSON values have no keys to compare. */
+function entriesOf(value: JsonValue | null): Map<string, JsonValue | null> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return new Map();
+  return new Map(Object.entries(value as Record<string, JsonValue | null>));
+}
