@@ -43,6 +43,9 @@ function diffRows<T>(rows: Map<string, T>[]): { key: string; values: (T | null)[
   });
 }
 
+/** 0.84 − 0.81 is 0.029999999999999916 in binary floating point: 12 significant digits drop the noise, not the signal. */
+const delta = (v: number, first: number): number => Number((v - first).toPrecision(12));
+
 function metricDiff(key: string, versions: ModelVersion[], values: (number | null)[]): MetricDiff {
   const higher = higherIsBetter(key);
   const first = values[0];
@@ -52,7 +55,7 @@ function metricDiff(key: string, versions: ModelVersion[], values: (number | nul
   });
   return {
     key, values, higherIsBetter: higher,
-    deltas: values.map((v) => (v == null || first == null ? null : v - first)),
+    deltas: values.map((v) => (v == null || first == null ? null : delta(v, first))),
     best: best === null ? null : versions[best],
   };
 }

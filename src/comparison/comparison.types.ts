@@ -35,7 +35,7 @@ export class MetricDiff {
   @Field(() => [Float], { nullable: 'items', description: 'In the order of `versions`; null where a version has no such metric' })
   values: (number | null)[];
 
-  @Field(() => [Float], { nullable: 'items', description: 'value − the first version\'s value (0 for the first); null where either is null' })
+  @Field(() => [Float], { nullable: 'items', description: 'value − the first version\'s value, rounded to 12 significant digits (0 for the first); null where either is null' })
   deltas: (number | null)[];
 
   @Field(() => ModelVersion, { nullable: true, description: 'The version with the best value (the earliest in `versions` on a tie); null when none has one' })

@@ -84,6 +84,15 @@ describe('compareVersions', () => {
     expect(c.metrics[0]).toEqual({ key: 'auc', values: [0.5, 0.75], deltas: [0, 0.25], best: { id: ids.a }, higherIsBetter: true });
   });
 
+  it('deltas carry no binary floating-point noise (0.84 − 0.81 is 0.03)', async () => {
+    const s = seed(t);
+    const m = await s.model();
+    const x = (await s.version(m.id, { metrics: [{ key: 'auc', value: 0.81 }, { key: 'loss', value: 0.42 }] })).id;
+    const y = (await s.version(m.id, { metrics: [{ key: 'auc', value: 0.84 }, { key: 'loss', value: 0.39 }] })).id;
+    const c = (await t.ok(Q, { ids: [x, y] })).compareVersions;
+    expect(c.metrics.map((d: { deltas: number[] }) => d.deltas)).toEqual([[0, 0.03], [0, -0.03]]);
+  });
+
   it('shows each version\'s data and whether all used the same digests in the same roles', async () => {
     const same = (await t.ok(Q, { ids: [ids.a, ids.b] })).compareVersions;
     expect(same.sameDatasets).toBe(true);
