@@ -93,6 +93,13 @@ const ANSWERS: Record<string, (d: Data, known: Known) => void> = {
     hyperparameters: PARAMS, hyperparametersSource: 'RUN',
     datasets: [{ uri: 's3://lake/customers/2026-11-27/', digest: expect.stringMatching(/^sha256:/) }], parents: [],
   }),
+  Compare: (d) => expect(d.compareVersions).toEqual({
+    versions: [{ version: '1.0.0' }, { version: '1.1.0' }],
+    params: [{ key: 'eta', values: [0.1, 0.1], differs: false }, { key: 'max_depth', values: [6, 6], differs: false }],
+    metrics: [{ key: 'auc', values: [0.91, null], deltas: [0, null], best: { version: '1.0.0' }, higherIsBetter: true }],
+    sameDatasets: false,
+    signatureChanges: [{ version: { version: '1.1.0' }, compatible: true, breaking: [] }],
+  }),
 };
 
 describe('README examples', () => {
