@@ -28,12 +28,14 @@ import { RunResolver } from './run/run.resolver';
 import { LineageResolver, ONE_HOP_RESOLVERS, ReproducibilityResolver } from './lineage/lineage.resolver';
 import { ModelVersionDataset } from './model-version/model-version.entity';
 import { RunInput } from './run/run.entity';
+import { Evaluation } from './evaluation/evaluation.entity';
+import { EvaluationResolver, MetricPointResolver, VersionEvaluationFields } from './evaluation/evaluation.resolver';
 
 /** Every TypeORM entity (the database schema the migrations must match): the node types, then the other tables. */
 export const ENTITIES: EntityList = [
   ...NODE_TYPE_NAMES.map((type) => NODE_TYPES[type].entity),
   RunInput, ModelVersionDataset, DatasetVersionSource, Tag, Metric, IdempotencyKey, LineageEdgeRow, StageTransition,
-  ModelAliasRow, AliasEvent, ModelPolicy, TransitionReview, DeploymentRevision, TrafficRow,
+  ModelAliasRow, AliasEvent, ModelPolicy, TransitionReview, DeploymentRevision, TrafficRow, Evaluation,
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -42,6 +44,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   DatasetVersionResolver, DeploymentResolver, LineageResolver, ...ONE_HOP_RESOLVERS,
   ReproducibilityResolver, LifecycleMutations, ...LIFECYCLE_FIELD_RESOLVERS, DeploymentRevisionFields, VersionDeploymentFields,
   ComparisonResolver,
+  EvaluationResolver, MetricPointResolver, VersionEvaluationFields,
 ];
 
 type ReferenceResolver = (ref: { id: string }, ctx: Context) => Promise<unknown>;

@@ -12,6 +12,7 @@ import { RolloutService } from './deployment/rollout.service';
 import { ModelService } from './model/model.service';
 import { ModelVersionService } from './model-version/model-version.service';
 import { RunService } from './run/run.service';
+import { EvaluationService } from './evaluation/evaluation.service';
 
 /** One instance of each service per process; resolvers reach them through the context. */
 export interface Services {
@@ -28,6 +29,7 @@ export interface Services {
   rollouts: RolloutService;
   nodes: NodeService;
   comparison: ComparisonService;
+  evaluations: EvaluationService;
 }
 
 export function createServices(db: Database): Services {
@@ -39,6 +41,7 @@ export function createServices(db: Database): Services {
     approvals: new ApprovalService(db, stages, aliases),
     rollouts: new RolloutService(db),
     nodes: new NodeService(db),
+    evaluations: new EvaluationService(db),
     experiments: new ExperimentService(db),
     runs: new RunService(db),
     models: new ModelService(db),

@@ -144,6 +144,16 @@ add('logRunMetrics',
     field: 'metrics', message: M.tooMany(1000), rule: '1,000 items' },
   { label: 'an empty metric key', query: LOG, variables: () => ({ r: ids.run, m: [{ key: 'ok', value: 1 }, { key: '', value: 1 }] }),
     field: 'metrics.1.key', message: M.empty, rule: 'empty' });
+const EVAL = call('logEvaluation', '$v: ID!, $d: ID!, $m: [MetricInput!]!, $s: Int', 'versionId: $v, datasetVersionId: $d, metrics: $m, step: $s');
+// Arguments are checked before any lookup, so the dataset version id need not exist.
+add('logEvaluation',
+  { label: '1,001 evaluation metrics', query: EVAL, variables: () => ({ v: ids.v1, d: 'dsv_x', m: Array.from({ length: 1001 }, (_, i) => ({ key: `m${i}`, value: 1 })) }),
+    field: 'metrics', message: M.tooMany(1000), rule: '1,000 items' },
+  { label: 'no evaluation metrics', query: EVAL, variables: () => ({ v: ids.v1, d: 'dsv_x', m: [] }), field: 'metrics', message: M.empty, rule: 'empty' },
+  { label: 'an empty evaluation metric key', query: EVAL, variables: () => ({ v: ids.v1, d: 'dsv_x', m: [{ key: 'ok', value: 1 }, { key: '', value: 1 }] }),
+    field: 'metrics.1.key', message: M.empty, rule: 'empty' },
+  { label: 'a negative evaluation step', query: EVAL, variables: () => ({ v: ids.v1, d: 'dsv_x', m: [{ key: 'ok', value: 1 }], s: -1 }),
+    field: 'step', message: M.range(0, 2 ** 31 - 1) });
 add('finishRun',
   { label: 'status RUNNING', query: call('finishRun', '$r: ID!', 'runId: $r, status: RUNNING'), variables: () => ({ r: ids.run }),
     field: 'status', message: 'must be FINISHED, FAILED or KILLED' });
