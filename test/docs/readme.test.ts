@@ -93,6 +93,11 @@ const ANSWERS: Record<string, (d: Data, known: Known) => void> = {
     hyperparameters: PARAMS, hyperparametersSource: 'RUN',
     datasets: [{ uri: 's3://lake/customers/2026-11-27/', digest: expect.stringMatching(/^sha256:/) }], parents: [],
   }),
+  Evaluate: (d) => expect(d.logEvaluation).toEqual({ version: { version: '1.1.0' }, metrics: [{ key: 'auc', value: 0.93 }] }),
+  Trend: (d) => {
+    expect(d.model.nodes).toEqual([{ version: { version: '1.0.0' }, value: 0.91 }]);
+    expect(d.evaluated.nodes).toEqual([{ version: { version: '1.1.0' }, value: 0.93 }]);
+  },
   Compare: (d) => expect(d.compareVersions).toEqual({
     versions: [{ version: '1.0.0' }, { version: '1.1.0' }],
     params: [{ key: 'eta', values: [0.1, 0.1], differs: false }, { key: 'max_depth', values: [6, 6], differs: false }],
