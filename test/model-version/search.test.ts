@@ -125,6 +125,16 @@ describe('modelVersions(filter:, orderBy:)', () => {
     expect(next.pageInfo.hasNextPage).toBe(false);
   });
 
+  it('batches the relations of every found version: one statement per relation, plus the page and its count', async () => {
+    const query = `{ modelVersions(orderBy: { field: METRIC, metricKey: "acc" }, first: 10) {
+      totalCount nodes { id model { name } metrics { key value } tags { key } datasets { role datasetVersion { id } } } } }`;
+    const { result, statements } = await t.statements(query);
+    expect(result.errors).toBeUndefined();
+    expect((result.data as { modelVersions: Page }).modelVersions.nodes.map((n) => v.indexOf(n.id))).toEqual([3, 1, 2, 0, 5]);
+    // page, count, models, metrics, tags, dataset links, dataset versions
+    expect(statements).toHaveLength(7);
+  });
+
   const bad: [string, Record<string, unknown>, string][] = [
     ['a threshold without bounds', { f: { metrics: [{ key: 'acc', gt: 0.1 }, { key: 'loss' }] } }, 'filter.metrics.1'],
     ['orderBy METRIC without metricKey', { o: { field: 'METRIC' } }, 'orderBy.metricKey'],
