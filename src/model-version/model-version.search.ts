@@ -1,6 +1,7 @@
 import type { ClassType } from 'type-graphql';
 import type { SelectQueryBuilder } from 'typeorm';
 import type { Database } from '../db/database';
+import { BadInputError } from '../common/errors';
 import { checkPageArgs, decodeCursor, slicePage, type PageWindow } from '../common/cursors';
 import { paginate, SortDirection, toConnection, type Connection, type PageArgs } from '../common/pagination';
 import type { JsonValue } from '../common/scalars';
@@ -114,6 +115,8 @@ function metricBase(db: Database, filter: ModelVersionSearch | null, key: string
 function metricWindow(qb: SelectQueryBuilder<ModelVersion>, direction: SortDirection, window: PageWindow): SelectQueryBuilder<ModelVersion> {
   const keyset = (cursor: string, argument: 'after' | 'before', dir: SortDirection) => {
     const [value, id] = decodeCursor(cursor, argument);
+    // A cursor of the creation order (or of another list) holds no metric value.
+    if (typeof value !== 'number') throw new BadInputError(argument, 'is not a cursor returned by this list');
     const op = dir === SortDirection.ASC ? '>' : '<';
     qb.andWhere(`(om.value ${op} :${argument}V OR (om.value = :${argument}V AND om.entity_id ${op} :${argument}I))`,
       { [`${argument}V`]: value, [`${argument}I`]: id });

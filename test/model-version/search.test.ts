@@ -145,6 +145,7 @@ describe('modelVersions(filter:, orderBy:)', () => {
     ['hyperparameters not an object', { f: { hyperparameters: [1] } }, 'filter.hyperparameters'],
     ['a repeated threshold key', { f: { metrics: [{ key: 'acc', gt: 0 }, { key: 'acc', lt: 1 }] } }, 'filter.metrics.1.key'],
     ['a malformed cursor', { o: { field: 'METRIC', metricKey: 'acc' }, after: 'nope' }, 'after'],
+    ['a creation-order cursor on a metric order', { o: { field: 'METRIC', metricKey: 'acc' }, before: Buffer.from('["mv_x","mv_x"]').toString('base64url') }, 'before'],
   ];
 
   it.each(bad)('%s → BAD_USER_INPUT', async (_name, vars, field) => {
