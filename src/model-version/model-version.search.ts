@@ -68,6 +68,13 @@ function applySearchFilter(db: Database, qb: SelectQueryBuilder<ModelVersion>, f
     Object.assign(params, { [`tk${i}`]: t.key, [`tv${i}`]: t.value });
     where.push(`EXISTS (SELECT 1 FROM tag st${i} WHERE st${i}.entity_id = mv.id AND st${i}.key = :tk${i} AND st${i}.value = :tv${i})`);
   });
+  if (f.anyTags?.length) {
+    const any = f.anyTags.map((t, i) => {
+      Object.assign(params, { [`ak${i}`]: t.key, [`av${i}`]: t.value });
+      return `(sat.key = :ak${i} AND sat.value = :av${i})`;
+    });
+    where.push(`EXISTS (SELECT 1 FROM tag sat WHERE sat.entity_id = mv.id AND (${any.join(' OR ')}))`);
+  }
   if (f.tagKey != null) {
     params.tagKey = f.tagKey;
     where.push('EXISTS (SELECT 1 FROM tag stk WHERE stk.entity_id = mv.id AND stk.key = :tagKey)');

@@ -71,6 +71,11 @@ export class ModelVersionSearch {
   @TagList()
   tags?: TagInput[] | null;
 
+  @Field(() => [TagInput], { nullable: true, description: 'At least one of these tags (key and value; a key may repeat)' })
+  @MaxItems(100)
+  @ValidateNested({ each: true })
+  anyTags?: TagInput[] | null;
+
   @Field(() => String, { nullable: true, description: 'A tag with this key, whatever its value' })
   @MaxChars(LIMITS.tagKey, 1)
   tagKey?: string | null;

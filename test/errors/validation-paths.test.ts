@@ -188,7 +188,7 @@ const NULLABLE_IN_FILTERS: Record<string, { filter: string; query: string }> = {
 };
 
 /** The search filter's nullable lists, each null at once. */
-const NULLABLE_IN_SEARCH = ['metrics', 'modelIds', 'tags'];
+const NULLABLE_IN_SEARCH = ['anyTags', 'metrics', 'modelIds', 'tags'];
 
 interface TypeRef { kind: string; name: string | null; ofType: TypeRef | null }
 
