@@ -11,6 +11,8 @@ import { IntRange, LIMITS, MaxChars } from './validation';
 @Entity('metric')
 @Index('IDX_metric_entity_key', ['entityId', 'key'])
 @Index('IDX_metric_latest', ['entityId', 'key', 'step'])
+// Search across versions: a metric's range, in value order, without reading other keys' points.
+@Index('IDX_metric_key_value', ['key', 'value', 'entityId'])
 export class Metric {
   /** Logging order (not exposed: a point is addressed by its cursor). */
   @PrimaryGeneratedColumn({ name: 'id', type: 'integer' })

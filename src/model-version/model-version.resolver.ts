@@ -12,6 +12,7 @@ import { Run } from '../run/run.entity';
 import { runById } from '../run/run.loaders';
 import { DatasetUsage, ModelVersion, ModelVersionConnection } from './model-version.entity';
 import { CreateModelVersionInput, ModelVersionLookupArgs } from './model-version.inputs';
+import { ModelVersionSearch, ModelVersionSearchOrder } from './search.inputs';
 import { childVersionPages, datasetsOfVersion, versionById, versionByLabel } from './model-version.loaders';
 
 @Resolver(() => ModelVersion)
@@ -24,6 +25,16 @@ export class ModelVersionResolver {
     if (id != null) return isIdOf('ModelVersion', id) ? ctx.loaders.get(versionById).load(id) : null;
     const model = await ctx.loaders.get(modelByName).load(modelName!);
     return model ? ctx.loaders.get(versionByLabel).load([model.id, version!]) : null;
+  }
+
+  @Query(() => ModelVersionConnection, { description: 'Versions across every model: filtered, ordered by creation or by a registration metric' })
+  async modelVersions(
+    @Ctx() ctx: Context,
+    @Args() page: PageArgs,
+    @Arg('filter', () => ModelVersionSearch, { nullable: true }) filter?: ModelVersionSearch,
+    @Arg('orderBy', () => ModelVersionSearchOrder, { nullable: true }) orderBy?: ModelVersionSearchOrder,
+  ): Promise<Connection<ModelVersion>> {
+    return ctx.services.versions.search(filter ?? null, orderBy ?? null, page);
   }
 
   @Mutation(() => ModelVersion)

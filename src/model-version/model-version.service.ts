@@ -16,9 +16,16 @@ import { Run } from '../run/run.entity';
 import { ModelVersion, Stage } from './model-version.entity';
 import type { CreateModelVersionInput } from './model-version.inputs';
 import { nextVersion } from './versioning';
+import type { Connection, PageArgs } from '../common/pagination';
+import { searchVersions } from './model-version.search';
+import type { ModelVersionSearch, ModelVersionSearchOrder } from './search.inputs';
 
 export class ModelVersionService {
   constructor(private readonly db: Database) {}
+
+  search(filter: ModelVersionSearch | null, order: ModelVersionSearchOrder | null, page: PageArgs): Promise<Connection<ModelVersion>> {
+    return searchVersions(this.db, filter, order, page);
+  }
 
   /**
    * Registers a version. The model row is locked (MySQL) or writes are serialized (SQLite) while the label

@@ -197,6 +197,9 @@ const NULLABLE_IN_FILTERS: Record<string, { filter: string; query: string }> = {
   ModelVersionFilter: { filter: 'tag', query: 'query($m: ID) { model(id: $m) { r: versions(filter: { tag: null }) { totalCount } } }' },
 };
 
+/** The search filter's nullable lists, each null at once. */
+const NULLABLE_IN_SEARCH = ['anyTags', 'metrics', 'modelIds', 'tags'];
+
 interface TypeRef { kind: string; name: string | null; ofType: TypeRef | null }
 
 describe('validation: one rule, one message, one field path', () => {
@@ -243,6 +246,7 @@ describe('validation: one rule, one message, one field path', () => {
     const covered = [
       ...Object.entries(NULLABLE_IN_CREATES).flatMap(([mutation, fields]) => fields.map((f) => `${CREATES[mutation].type}.${f}`)),
       ...Object.entries(NULLABLE_IN_FILTERS).map(([type, { filter }]) => `${type}.${filter}`),
+      ...NULLABLE_IN_SEARCH.map((f) => `ModelVersionSearch.${f}`),
     ].sort();
     expect(nullable).toEqual(covered);
   });
@@ -257,6 +261,13 @@ describe('validation: one rule, one message, one field path', () => {
     const withNull = await t.ok(query, { m: ids.model });
     const without = await t.ok(query.replace('filter: { tag: null }', 'filter: {}'), { m: ids.model });
     expect(withNull).toEqual(without);
+    expect(JSON.stringify(withNull)).toMatch(/"totalCount":[1-9]/);
+  });
+
+  it('modelVersions accepts null for each nullable list of its filter (the same answer as no filter)', async () => {
+    const query = (filter: string) => `{ modelVersions(filter: ${filter}) { totalCount } }`;
+    const withNull = await t.ok(query(`{ ${NULLABLE_IN_SEARCH.map((f) => `${f}: null`).join(' ')} }`));
+    expect(withNull).toEqual(await t.ok(query('{}')));
     expect(JSON.stringify(withNull)).toMatch(/"totalCount":[1-9]/);
   });
 

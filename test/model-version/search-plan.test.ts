@@ -1,0 +1,34 @@
+import { explainSearch, seedSearchVersions } from '../../bench/search/plan';
+import { TestApp } from '../support/app';
+import { seed } from '../support/seed';
+
+/**
+ * A metric-threshold search ordered by that metric reads the (key, value, entity_id) index as a range in
+ * value order: no scan of the metric table, no sort (the bench prints the same plan at 1M versions).
+ */
+describe('modelVersions search plan', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await TestApp.start();
+    const model = await seed(t).model();
+    // Fewer on MariaDB, whose recursive inserts are slower; the plan is the same from a few thousand rows up.
+    await seedSearchVersions(t.app.db, model.id, t.engine === 'sqlite' ? 20_000 : 10_000);
+    await t.app.db.manager.query(t.engine === 'sqlite' ? 'ANALYZE' : 'ANALYZE TABLE metric, model_version');
+  }, 60_000);
+  afterAll(() => t.stop());
+
+  it('reads the order key as an index range in value order', async () => {
+    const plan = await explainSearch(t.app.db);
+    const text = plan.join('\n');
+    if (process.env.SHOW_PLAN) process.stdout.write(`${text}\n`);
+    if (t.engine === 'sqlite') {
+      expect(plan[0]).toMatch(/^SEARCH om USING (COVERING )?INDEX IDX_metric_key_value \(key=\? AND value>\?\)$/);
+      expect(text).not.toMatch(/SCAN (om|sm|metric)/);
+      expect(text).not.toMatch(/TEMP B-TREE/);
+    } else {
+      expect(plan[0]).toMatch(/table=om type=range key=IDX_metric_key_value/);
+      expect(text).not.toMatch(/type=ALL/);
+      expect(text).not.toMatch(/filesort/);
+    }
+  });
+});
