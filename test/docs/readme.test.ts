@@ -98,6 +98,7 @@ const ANSWERS: Record<string, (d: Data, known: Known) => void> = {
     expect(d.model.nodes).toEqual([{ version: { version: '1.0.0' }, value: 0.91 }]);
     expect(d.evaluated.nodes).toEqual([{ version: { version: '1.1.0' }, value: 0.93 }]);
   },
+  Search: (d) => expect(d.modelVersions).toEqual({ totalCount: 0, nodes: [] }),
   Compare: (d) => expect(d.compareVersions).toEqual({
     versions: [{ version: '1.0.0' }, { version: '1.1.0' }],
     params: [{ key: 'eta', values: [0.1, 0.1], differs: false }, { key: 'max_depth', values: [6, 6], differs: false }],
@@ -149,6 +150,12 @@ describe('README examples', () => {
     const changed = await t.fails(register.replace('model.xgb', 'model-2.xgb'), variables);
     expect(changed).toMatchObject({ code: 'CONFLICT', field: 'input.idempotencyKey' });
     expect(changed.errors[0].extensions?.reason).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('the Search example without its tag condition finds 1.0.0, as the README says', async () => {
+    const search = blocks.find((b) => operationOf(b).name?.value === 'Search')!;
+    const d = await t.ok(search.replace(', tagKey: "team"', ''));
+    expect(d.modelVersions).toEqual({ totalCount: 1, nodes: [{ version: '1.0.0', model: { name: 'churn-classifier' }, metrics: [{ key: 'auc', value: 0.91 }] }] });
   });
 
   it('the History example\'s asOf is inclusive: a millisecond before the promotion, nothing was in PRODUCTION', async () => {
