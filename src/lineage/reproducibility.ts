@@ -40,7 +40,7 @@ export class Reproducibility {
   })
   hyperparameters: JsonValue | null;
 
-  @Field(() => HyperparametersSource, { nullable: true, description: 'Where `hyperparameters` come from; null when neither has any' })
+  @Field(() => HyperparametersSource, { nullable: true, description: 'Where `hyperparameters` come from; null when neither has them' })
   hyperparametersSource: HyperparametersSource | null;
 
   @Field()

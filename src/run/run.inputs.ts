@@ -51,7 +51,7 @@ export class MetricsArgs {
   metrics: MetricInput[];
 }
 
-/** How a run ended: any status but RUNNING. */
+/** How a run ended: every status but RUNNING. */
 @ArgsType()
 export class EndStatusArgs {
   @Field(() => RunStatus)
