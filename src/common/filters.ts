@@ -54,13 +54,19 @@ export function applyNamedFilter<E extends ObjectLiteral>(qb: SelectQueryBuilder
   return applyCommonFilter(qb, filter);
 }
 
+/**
+ * The condition "the row aliased `entity` carries a tag with the key in parameter `keyParam` (and, when
+ * given, the value in `valueParam`)": a probe of the tag table's (entity_id, key) primary key.
+ */
+export function tagExists(entity: string, tagAlias: string, keyParam: string, valueParam?: string): string {
+  const value = valueParam ? ` AND ${tagAlias}.value = :${valueParam}` : '';
+  return `EXISTS (SELECT 1 FROM tag ${tagAlias} WHERE ${tagAlias}.entity_id = ${entity}.id AND ${tagAlias}.key = :${keyParam}${value})`;
+}
+
 /** tag / createdAfter / createdBefore: valid on any entity table. */
 export function applyCommonFilter<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>, filter?: CreatedFilter | null): SelectQueryBuilder<E> {
   const a = qb.alias;
-  if (filter?.tag) {
-    qb.andWhere(`EXISTS (SELECT 1 FROM tag ft WHERE ft.entity_id = ${a}.id AND ft.key = :tagKey AND ft.value = :tagValue)`,
-      { tagKey: filter.tag.key, tagValue: filter.tag.value });
-  }
+  if (filter?.tag) qb.andWhere(tagExists(a, 'ft', 'tagKey', 'tagValue'), { tagKey: filter.tag.key, tagValue: filter.tag.value });
   if (filter?.createdAfter) qb.andWhere(`${a}.createdAt > :createdAfter`, { createdAfter: filter.createdAfter });
   if (filter?.createdBefore) qb.andWhere(`${a}.createdAt < :createdBefore`, { createdBefore: filter.createdBefore });
   return qb;

@@ -2,6 +2,7 @@ import type { ClassType } from 'type-graphql';
 import type { SelectQueryBuilder } from 'typeorm';
 import type { Database } from '../db/database';
 import { BadInputError } from '../common/errors';
+import { applyCommonFilter, tagExists } from '../common/filters';
 import { checkPageArgs, decodeCursor, slicePage, type PageWindow } from '../common/cursors';
 import { paginate, SortDirection, toConnection, type Connection, type PageArgs } from '../common/pagination';
 import type { JsonValue } from '../common/scalars';
@@ -66,7 +67,7 @@ function applySearchFilter(db: Database, qb: SelectQueryBuilder<ModelVersion>, f
   }
   (f.tags ?? []).forEach((t, i) => {
     Object.assign(params, { [`tk${i}`]: t.key, [`tv${i}`]: t.value });
-    where.push(`EXISTS (SELECT 1 FROM tag st${i} WHERE st${i}.entity_id = mv.id AND st${i}.key = :tk${i} AND st${i}.value = :tv${i})`);
+    where.push(tagExists('mv', `st${i}`, `tk${i}`, `tv${i}`));
   });
   if (f.anyTags?.length) {
     const any = f.anyTags.map((t, i) => {
@@ -77,7 +78,7 @@ function applySearchFilter(db: Database, qb: SelectQueryBuilder<ModelVersion>, f
   }
   if (f.tagKey != null) {
     params.tagKey = f.tagKey;
-    where.push('EXISTS (SELECT 1 FROM tag stk WHERE stk.entity_id = mv.id AND stk.key = :tagKey)');
+    where.push(tagExists('mv', 'stk', 'tagKey'));
   }
   (f.metrics ?? []).filter((t) => t.key !== skipKey).forEach((t, i) => {
     params[`mk${i}`] = t.key;
@@ -90,16 +91,9 @@ function applySearchFilter(db: Database, qb: SelectQueryBuilder<ModelVersion>, f
     params.dsv = f.datasetVersionId;
     where.push('EXISTS (SELECT 1 FROM model_version_dataset sd WHERE sd.model_version_id = mv.id AND sd.dataset_version_id = :dsv)');
   }
-  if (f.createdAfter) {
-    params.createdAfter = db.dateParam(f.createdAfter);
-    where.push('mv.created_at > :createdAfter');
-  }
-  if (f.createdBefore) {
-    params.createdBefore = db.dateParam(f.createdBefore);
-    where.push('mv.created_at < :createdBefore');
-  }
   for (const w of where) qb.andWhere(w);
   qb.setParameters({ ...qb.getParameters(), ...params });
+  applyCommonFilter(qb, { createdAfter: f.createdAfter, createdBefore: f.createdBefore });
 }
 
 const reverse = (d: SortDirection) => (d === SortDirection.ASC ? SortDirection.DESC : SortDirection.ASC);
