@@ -1,4 +1,5 @@
-import { startServer, type RunningServer } from '../support/http';
+import { SANDBOX_DOCUMENT } from '../../src/sandbox-document';
+import { postGraphql, startServer, type RunningServer } from '../support/http';
 import { cli, cliJson, run, SEED } from './run';
 
 /**
@@ -35,6 +36,20 @@ describe('the modelgraph CLI', () => {
       ['demand-forecast', 'TIMESTAMP', '2026.11.09.060000'],
       ['fraud-detector', 'INTEGER', '3'],
     ]);
+  });
+
+  it("the Sandbox landing page's operation answers on the seeded graph", async () => {
+    const { json } = await postGraphql(s.url, { query: SANDBOX_DOCUMENT });
+    expect(json?.errors).toBeUndefined();
+    const model = json?.data.model;
+    expect(model).toMatchObject({
+      name: 'fraud-detector',
+      production: { version: '2', run: { name: 'deeper-trees', experiment: { name: 'fraud-training' } } },
+      staging: { version: '3' },
+      deployments: [{ name: 'fraud-api', revision: 2, traffic: [{ percent: 90, version: { version: '2' } }, { percent: 10, version: { version: '3' } }] }],
+    });
+    expect(model.production.datasets).toEqual([{ role: 'TRAINING', datasetVersion: { version: '1', uri: 's3://demo-data/features/2026-10-01.parquet', dataset: { name: 'transactions-features' } } }]);
+    expect(model.aliases.map((a: { name: string; version: { version: string } }) => `${a.name}=${a.version.version}`).sort()).toEqual(['challenger=3', 'champion=2']);
   });
 
   it('walks through register, promote, alias, deploy, rollback-deployment, lineage and compare', async () => {
