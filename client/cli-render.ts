@@ -55,7 +55,7 @@ export function renderLineage(graph: LineageGraph, direction: LineageDirection):
     if (direction === 'BOTH') lines.push('downstream:');
     walk(false);
   }
-  if (graph.truncated) lines.push('(truncated: more nodes than asked for)');
+  if (graph.truncated) lines.push('(truncated: the graph goes on past --depth or the node limit)');
   return lines.join('\n');
 }
 
