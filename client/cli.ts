@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { RegistryError, createClient, type Client, type DatasetRole, type LineageDirection, type Stage, type VersionBump } from './index';
+import { RegistryError, createClient, type Client, type DatasetRole, type LineageDirection, type Stage, type VersionBump, type VersioningScheme } from './index';
 import { renderComparison, renderLineage, table } from './cli-render';
 
 /**
@@ -128,6 +128,14 @@ export function program(): Command {
         data: rows,
         text: () => table(['VERSION', 'STAGE', 'ID', 'CREATED', 'ARTIFACT'], rows.map((v) => [v.version, v.stage, v.id, day(v.createdAt), v.artifactUri])),
       };
+    }));
+
+  root.command('create-model').description('a new model (versions are then added with register)').argument('<name>')
+    .addOption(new Option('--scheme <scheme>', 'how its versions are labelled').choices(['integer', 'semver', 'timestamp']).default('integer'))
+    .option('--description <text>')
+    .action(job(async (client, name: string, opts: { scheme: string; description?: string }) => {
+      const m = await client.createModel(name, { versioningScheme: opts.scheme.toUpperCase() as VersioningScheme, description: opts.description });
+      return { data: m, text: () => `created ${m.name} (${m.id}, ${m.versioningScheme})` };
     }));
 
   root.command('register').description('registers a new version of a model').argument('<model>', 'model name')

@@ -10,6 +10,7 @@ import {
   ModelRefDocument,
   ModelsDocument,
   RecentRunsDocument,
+  RegisterModelDocument,
   RollbackDeploymentDocument,
   RollbackStageDocument,
   SetAliasDocument,
@@ -24,12 +25,14 @@ import {
   type LineageQuery,
   type ModelQuery,
   type ModelsQuery,
+  type RegisterModelMutation,
   type RunRowFragment,
   type SetAliasMutation,
   type Stage,
   type TransitionStageMutation,
   type RollbackStageMutation,
   type VersionBump,
+  type VersioningScheme,
 } from './generated/graphql';
 import { createRegistryClient, RegistryError, type RegistryClient, type RegistryClientOptions } from './registry-client';
 
@@ -98,6 +101,11 @@ export function createClient(options: RegistryClientOptions) {
       const result = await client.request(ModelDocument, { name: model, ...page, filter: stage ? { stage } : undefined });
       if (!result.model) throw notFound(`model ${JSON.stringify(model)}`, 'model');
       return result.model;
+    },
+
+    /** A new model (CONFLICT if the name is taken). */
+    async createModel(name: string, options: { versioningScheme?: VersioningScheme; description?: string } = {}): Promise<RegisterModelMutation['registerModel']> {
+      return (await client.request(RegisterModelDocument, { input: { name, ...options } })).registerModel;
     },
 
     async register(model: string, input: RegisterOptions): Promise<RegisteredVersion> {

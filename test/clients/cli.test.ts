@@ -115,6 +115,15 @@ describe('the modelgraph CLI', () => {
     ]));
   });
 
+  it('creates a model and registers versions in its scheme', async () => {
+    const created = await cliJson<{ name: string; versioningScheme: string }>(url, 'create-model', 'cli-semver', '--scheme', 'semver', '--description', 'from the CLI');
+    expect(created).toMatchObject({ name: 'cli-semver', versioningScheme: 'SEMVER' });
+    const first = await cliJson<{ version: string }>(url, 'register', 'cli-semver', '--artifact', 's3://m/1');
+    const major = await cliJson<{ version: string }>(url, 'register', 'cli-semver', '--artifact', 's3://m/2', '--bump', 'major');
+    expect([first.version, major.version]).toEqual(['1.0.0', '2.0.0']);
+    expect(await cli(url, 'create-model', 'cli-semver')).toMatchObject({ code: 5, stderr: expect.stringMatching(/^error: CONFLICT: .*\(field: input\.name\)\n$/) });
+  });
+
   it('answers failures with one stderr line and the exit status of their kind', async () => {
     expect(await cli(url, 'versions', 'no-such-model')).toEqual({ code: 3, stdout: '', stderr: 'error: NOT_FOUND: model "no-such-model" not found (field: model)\n' });
     expect(await cli(url, 'deploy', 'fraud-api', '2=50', '3=40')).toMatchObject({ code: 4, stderr: expect.stringMatching(/^error: BAD_USER_INPUT: .*\(field: traffic\)\n$/) });
