@@ -1,264 +1,284 @@
 #!/usr/bin/env node
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import {
-  CreateModelVersionDocument,
-  ModelDocument,
-  ModelsDocument,
-  ModelVersionDocument,
-  RegisterModelDocument,
-  createRegistryClient,
-  RegistryError,
-  type ModelVersionDetailFragment,
-  type RegistryClient,
-  type Stage,
-  type TagInput,
-  type VersionBump,
-  type VersioningScheme,
-} from './index';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { RegistryError, createClient, type Client, type DatasetRole, type LineageDirection, type Stage, type VersionBump, type VersioningScheme } from './index';
+import { renderComparison, renderLineage, table } from './cli-render';
 
-const USAGE = `usage: modelgraph <command> [options]
+/**
+ * Exit statuses (documented in `modelgraph --help`): what a script calling the CLI branches on.
+ * Codes the server sends map to the status of their kind; anything unknown is 1.
+ */
+export const EXIT = {
+  OK: 0,
+  UNEXPECTED: 1,
+  USAGE: 2,
+  NOT_FOUND: 3,
+  BAD_INPUT: 4,
+  STATE: 5,
+  AUTH: 6,
+  UNAVAILABLE: 7,
+} as const;
 
-commands:
-  models [--name-contains S] [--tag KEY=VALUE] [--first N] [--after CURSOR | --last N] [--before CURSOR]
-  model <name> [--stage STAGE] [--first N] [--after CURSOR | --last N] [--before CURSOR]
-  version <model> <version>
-  register-model <name> [--scheme INTEGER|SEMVER|TIMESTAMP] [--description D] [--tag KEY=VALUE]...
-  create-version <model> --artifact-uri URI [--digest ALG:HEX] [--bump MAJOR|MINOR|PATCH | --version LABEL]
-                 [--framework F] [--run-id ID] [--parent-id ID] [--description D] [--tag KEY=VALUE]...
-                 [--metric KEY=NUMBER]...
+const EXIT_BY_CODE: Record<string, number> = {
+  NOT_FOUND: EXIT.NOT_FOUND,
+  BAD_USER_INPUT: EXIT.BAD_INPUT,
+  GRAPHQL_VALIDATION_FAILED: EXIT.BAD_INPUT,
+  CONFLICT: EXIT.STATE,
+  PRECONDITION_FAILED: EXIT.STATE,
+  UNAUTHENTICATED: EXIT.AUTH,
+  FORBIDDEN: EXIT.AUTH,
+  NETWORK_ERROR: EXIT.UNAVAILABLE,
+  HTTP_ERROR: EXIT.UNAVAILABLE,
+  BAD_RESPONSE: EXIT.UNAVAILABLE,
+  SERVICE_UNAVAILABLE: EXIT.UNAVAILABLE,
+};
 
-every command takes --json (print the raw result) and --help.
-environment: MODELGRAPH_URL (default http://127.0.0.1:4000/graphql), MODELGRAPH_TOKEN (bearer token)
-exit status: 0 ok, 1 the registry refused or failed (the error code is printed), 2 bad usage`;
+const EXIT_HELP = `
+Environment: MODELGRAPH_URL, MODELGRAPH_TOKEN (the --url and --token defaults).
+Exit status: 0 ok, 1 unexpected error, 2 usage, 3 NOT_FOUND, 4 BAD_USER_INPUT, 5 CONFLICT or
+PRECONDITION_FAILED, 6 UNAUTHENTICATED or FORBIDDEN, 7 server unreachable or unavailable.
+Errors are one line on stderr: error: <CODE>: <message> (field: <input path>)`;
 
-const SCHEMES = ['INTEGER', 'SEMVER', 'TIMESTAMP'] as const satisfies readonly VersioningScheme[];
-const BUMPS = ['MAJOR', 'MINOR', 'PATCH'] as const satisfies readonly VersionBump[];
-const STAGES = ['NONE', 'STAGING', 'PRODUCTION', 'ARCHIVED'] as const satisfies readonly Stage[];
+const STAGES: readonly Stage[] = ['NONE', 'STAGING', 'PRODUCTION', 'ARCHIVED'];
+const ROLES: readonly DatasetRole[] = ['TRAINING', 'VALIDATION', 'TEST', 'EVALUATION', 'OTHER'];
 
-class UsageError extends Error {}
+const collect = <T>(parse: (raw: string) => T) => (raw: string, previous: T[] | undefined): T[] => [...(previous ?? []), parse(raw)];
 
-type Options = NonNullable<ParseArgsConfig['options']>;
-const common = { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const satisfies Options;
-const paging = {
-  first: { type: 'string' }, after: { type: 'string' }, last: { type: 'string' }, before: { type: 'string' },
-} as const satisfies Options;
-
-/** The page variables from --first/--after/--last/--before (the server's default page without any). */
-function pageVariables(values: { first?: string; after?: string; last?: string; before?: string }) {
-  return { first: intOption('first', values.first), after: values.after, last: intOption('last', values.last), before: values.before };
+function metric(raw: string): [string, number] {
+  const at = raw.indexOf('=');
+  const value = Number(raw.slice(at + 1));
+  if (at <= 0 || raw.slice(at + 1).trim() === '' || !Number.isFinite(value)) throw new InvalidArgumentError('expected KEY=NUMBER, e.g. auc=0.91');
+  return [raw.slice(0, at), value];
 }
 
-/** "3 of 40; next page: --after C; previous page: --before C" */
-function pageSummary(page: { edges: unknown[]; totalCount: number; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor?: string | null; endCursor?: string | null } }): string {
-  const { pageInfo } = page;
-  return [
-    `${page.edges.length} of ${page.totalCount}`,
-    ...(pageInfo.hasNextPage ? [`next page: --after ${pageInfo.endCursor}`] : []),
-    ...(pageInfo.hasPreviousPage ? [`previous page: --last ${page.edges.length || 20} --before ${pageInfo.startCursor}`] : []),
-  ].join('; ');
-}
-const tags = { tag: { type: 'string', multiple: true } } as const satisfies Options;
-
-function parse<O extends Options>(argv: string[], options: O, positionals: string[]) {
-  const parsed = parseArgs({ args: argv, options: { ...common, ...options }, allowPositionals: true, strict: true });
-  if ((parsed.values as { help?: boolean }).help) throw new UsageError('');
-  if (parsed.positionals.length !== positionals.length) {
-    const expected = positionals.map((p) => `<${p}>`).join(' ');
-    throw new UsageError(expected ? `expected ${expected}` : 'unexpected arguments');
-  }
-  return parsed;
+function datasetUse(raw: string): { datasetVersionId: string; role: DatasetRole } {
+  const at = raw.lastIndexOf(':');
+  const role = (at > 0 ? raw.slice(at + 1) : 'training').toUpperCase();
+  if (!(ROLES as readonly string[]).includes(role)) throw new InvalidArgumentError(`expected ID[:ROLE], ROLE one of ${ROLES.join(', ').toLowerCase()}`);
+  return { datasetVersionId: at > 0 ? raw.slice(0, at) : raw, role: role as DatasetRole };
 }
 
-function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T | undefined {
-  if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}`);
-  return value as T;
+function wholeNumber(raw: string): number {
+  if (!/^\d+$/.test(raw)) throw new InvalidArgumentError('expected a whole number');
+  return Number(raw);
 }
 
-function intOption(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number`);
-  return Number(value);
+function stage(raw: string): Stage {
+  const upper = raw.toUpperCase();
+  if (!(STAGES as readonly string[]).includes(upper)) throw new InvalidArgumentError(`expected one of ${STAGES.join(', ').toLowerCase()}`);
+  return upper as Stage;
 }
 
-function pairs(name: string, values: string[] | undefined): [string, string][] {
-  return (values ?? []).map((v) => {
-    const at = v.indexOf('=');
-    if (at <= 0) throw new UsageError(`--${name} takes KEY=VALUE, got ${JSON.stringify(v)}`);
-    return [v.slice(0, at), v.slice(at + 1)];
-  });
+function split(raw: string): [string, number] {
+  const at = raw.lastIndexOf('=');
+  if (at <= 0 || !/^\d+$/.test(raw.slice(at + 1))) throw new InvalidArgumentError(`expected VERSION=PERCENT, e.g. 3=90, got ${JSON.stringify(raw)}`);
+  return [raw.slice(0, at), Number(raw.slice(at + 1))];
 }
 
-const tagInputs = (values: string[] | undefined): TagInput[] => pairs('tag', values).map(([key, value]) => ({ key, value }));
-
-function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
-  return [line(headers), ...rows.map(line)].join('\n');
+interface Globals {
+  url: string;
+  token?: string;
+  json?: boolean;
 }
 
 const out = (text: string): void => {
   process.stdout.write(`${text}\n`);
 };
-const json = (value: unknown) => out(JSON.stringify(value, null, 2));
-const day = (iso: string) => iso.replace('T', ' ').slice(0, 19);
+const day = (iso: string | null | undefined): string => (iso ? iso.replace('T', ' ').slice(0, 19) : '-');
 
-function describeVersion(v: ModelVersionDetailFragment): string {
-  const lines = [
-    `${v.model.name} ${v.version}  (#${v.sequence}, ${v.stage})`,
-    `  id        ${v.id}`,
-    `  artifact  ${v.artifactUri}${v.artifactDigest ? `  ${v.artifactDigest}` : ''}`,
-    `  created   ${day(v.createdAt)} by ${v.createdBy}`,
-  ];
-  if (v.framework) lines.push(`  framework ${v.framework}`);
-  if (v.parent) lines.push(`  parent    ${v.parent.version} (${v.parent.id})`);
-  if (v.run) lines.push(`  run       ${v.run.name} in ${v.run.experiment.name} (${v.run.status})`);
-  if (v.gitCommit) lines.push(`  git       ${v.gitRepo ?? ''}@${v.gitCommit}`);
-  for (const d of v.datasets) {
-    lines.push(`  data      ${d.role.toLowerCase()}: ${d.datasetVersion.dataset.name} ${d.datasetVersion.version} ${d.datasetVersion.uri}`);
-  }
-  for (const m of v.metrics) lines.push(`  metric    ${m.key} = ${m.value}${m.step == null ? '' : ` (step ${m.step})`}`);
-  for (const t of v.tags) lines.push(`  tag       ${t.key}=${t.value}`);
-  return lines.join('\n');
+/** Runs a command's job with the client the global options describe; prints JSON or the human rendering. */
+function job<A extends unknown[]>(work: (client: Client, ...args: A) => Promise<{ data: unknown; text: () => string }>) {
+  return async (...args: unknown[]): Promise<void> => {
+    const command = args[args.length - 1] as Command;
+    const globals = command.optsWithGlobals<Globals>();
+    const client = createClient({ url: globals.url, token: globals.token || undefined });
+    const result = await work(client, ...(args.slice(0, -1) as A));
+    out(globals.json ? JSON.stringify(result.data, null, 2) : result.text());
+  };
 }
 
-type Command = (client: RegistryClient, argv: string[]) => Promise<void>;
+export function program(): Command {
+  const root = new Command('modelgraph')
+    .description('The modelgraph registry from the command line')
+    .addOption(new Option('--url <url>', 'the GraphQL endpoint').env('MODELGRAPH_URL').default('http://127.0.0.1:4000/graphql'))
+    .addOption(new Option('--token <token>', 'sent as Authorization: Bearer <token>').env('MODELGRAPH_TOKEN'))
+    .option('--json', 'print exactly the data, as JSON')
+    .addHelpText('after', EXIT_HELP)
+    .showHelpAfterError('(modelgraph --help lists the commands and options)')
+    .exitOverride();
 
-const commands: Record<string, Command> = {
-  async models(client, argv) {
-    const { values } = parse(argv, { ...paging, 'name-contains': { type: 'string' }, tag: { type: 'string' } }, []);
-    const [tag] = tagInputs(values.tag === undefined ? undefined : [values.tag]);
-    const filter = values['name-contains'] !== undefined || tag ? { nameContains: values['name-contains'], tag } : undefined;
-    const { models } = await client.request(ModelsDocument, { ...pageVariables(values), filter });
-    if (values.json) return json(models);
-    out(table(['NAME', 'SCHEME', 'LATEST', 'STAGE', 'UPDATED'], models.edges.map(({ node: m }) => [
-      m.name, m.versioningScheme, m.latestVersion?.version ?? '-', m.latestVersion?.stage ?? '-', day(m.updatedAt),
-    ])));
-    out(pageSummary(models));
-  },
+  root.command('models').description('models, newest first')
+    .option('--first <n>', 'how many (≤ 100)', wholeNumber)
+    .action(job(async (client, opts: { first?: number }) => {
+      const models = await client.models({ first: opts.first });
+      return {
+        data: models.edges.map((e) => e.node),
+        text: () => table(['NAME', 'SCHEME', 'LATEST', 'STAGE', 'UPDATED'], models.edges.map(({ node: m }) => [
+          m.name, m.versioningScheme, m.latestVersion?.version ?? '-', m.latestVersion?.stage ?? '-', day(m.updatedAt),
+        ])),
+      };
+    }));
 
-  async model(client, argv) {
-    const { values, positionals } = parse(argv, { ...paging, stage: { type: 'string' } }, ['name']);
-    const stage = oneOf('stage', values.stage, STAGES);
-    const { model } = await client.request(ModelDocument, {
-      name: positionals[0], ...pageVariables(values), filter: stage ? { stage } : undefined,
-    });
-    if (!model) throw new RegistryError(`model ${JSON.stringify(positionals[0])} not found`, 'NOT_FOUND');
-    if (values.json) return json(model);
-    out(`${model.name}  (${model.id}, ${model.versioningScheme})${model.description ? `\n  ${model.description}` : ''}`);
-    if (model.tags.length) out(`  tags: ${model.tags.map((t) => `${t.key}=${t.value}`).join(' ')}`);
-    const { versions } = model;
-    out(table(['VERSION', 'STAGE', 'CREATED', 'BY', 'ARTIFACT'], versions.edges.map(({ node: v }) => [
-      v.version, v.stage, day(v.createdAt), v.createdBy, v.artifactUri,
-    ])));
-    out(pageSummary(versions));
-  },
+  root.command('versions').description("a model's versions, newest first").argument('<model>', 'model name')
+    .option('--first <n>', 'how many (≤ 100)', wholeNumber)
+    .option('--stage <stage>', 'only versions in this stage', stage)
+    .action(job(async (client, model: string, opts: { first?: number; stage?: Stage }) => {
+      const found = await client.versions(model, opts);
+      const rows = found.versions.edges.map((e) => e.node);
+      return {
+        data: rows,
+        text: () => table(['VERSION', 'STAGE', 'ID', 'CREATED', 'ARTIFACT'], rows.map((v) => [v.version, v.stage, v.id, day(v.createdAt), v.artifactUri])),
+      };
+    }));
 
-  async version(client, argv) {
-    const { values, positionals } = parse(argv, {}, ['model', 'version']);
-    const [model, version] = positionals;
-    const { modelVersion } = await client.request(ModelVersionDocument, { model, version });
-    if (!modelVersion) throw new RegistryError(`version ${version} of model ${JSON.stringify(model)} not found`, 'NOT_FOUND');
-    if (values.json) return json(modelVersion);
-    out(describeVersion(modelVersion));
-  },
+  root.command('create-model').description('a new model (versions are then added with register)').argument('<name>')
+    .addOption(new Option('--scheme <scheme>', 'how its versions are labelled').choices(['integer', 'semver', 'timestamp']).default('integer'))
+    .option('--description <text>')
+    .action(job(async (client, name: string, opts: { scheme: string; description?: string }) => {
+      const m = await client.createModel(name, { versioningScheme: opts.scheme.toUpperCase() as VersioningScheme, description: opts.description });
+      return { data: m, text: () => `created ${m.name} (${m.id}, ${m.versioningScheme})` };
+    }));
 
-  async 'register-model'(client, argv) {
-    const { values, positionals } = parse(argv, { ...tags, scheme: { type: 'string' }, description: { type: 'string' } }, ['name']);
-    const { registerModel } = await client.request(RegisterModelDocument, {
-      input: {
-        name: positionals[0],
-        versioningScheme: oneOf('scheme', values.scheme, SCHEMES),
-        description: values.description,
-        tags: values.tag ? tagInputs(values.tag) : undefined,
-      },
-    });
-    if (values.json) return json(registerModel);
-    out(`registered ${registerModel.name} (${registerModel.id}, ${registerModel.versioningScheme})`);
-  },
+  root.command('register').description('registers a new version of a model').argument('<model>', 'model name')
+    .requiredOption('--artifact <uri>', 'where the artifact is stored')
+    .option('--digest <digest>', 'the artifact digest, e.g. sha256:<64 hex>')
+    .option('--run <id>', 'the run that produced it')
+    .option('--dataset <id[:role]>', 'a dataset version it used (role: training by default); repeatable', collect(datasetUse))
+    .option('--metric <key=value>', 'a registration metric; repeatable', collect(metric))
+    .addOption(new Option('--bump <part>', 'SEMVER models: the part to increase').choices(['major', 'minor', 'patch']).conflicts('version'))
+    .option('--version <label>', 'an explicit version label')
+    .option('--idempotency-key <key>', 'a retry with the same key returns the first registration')
+    .action(job(async (client, model: string, opts: {
+      artifact: string; digest?: string; run?: string; dataset?: { datasetVersionId: string; role: DatasetRole }[];
+      metric?: [string, number][]; bump?: string; version?: string; idempotencyKey?: string;
+    }) => {
+      const v = await client.register(model, {
+        artifactUri: opts.artifact,
+        artifactDigest: opts.digest,
+        runId: opts.run,
+        datasets: opts.dataset,
+        metrics: opts.metric ? Object.fromEntries(opts.metric) : undefined,
+        bump: opts.bump?.toUpperCase() as VersionBump | undefined,
+        version: opts.version,
+        idempotencyKey: opts.idempotencyKey,
+      });
+      return { data: v, text: () => `registered ${v.model.name} ${v.version} (${v.id})` };
+    }));
 
-  async 'create-version'(client, argv) {
-    const { values, positionals } = parse(argv, {
-      ...tags,
-      'artifact-uri': { type: 'string' }, digest: { type: 'string' }, bump: { type: 'string' }, version: { type: 'string' },
-      framework: { type: 'string' }, 'run-id': { type: 'string' }, 'parent-id': { type: 'string' },
-      description: { type: 'string' }, metric: { type: 'string', multiple: true },
-    }, ['model']);
-    const artifactUri = values['artifact-uri'];
-    if (!artifactUri) throw new UsageError('--artifact-uri is required');
-    if (values.bump !== undefined && values.version !== undefined) throw new UsageError('give --bump or --version, not both');
-    const metrics = pairs('metric', values.metric).map(([key, raw]) => {
-      const value = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--metric ${key} needs a number, got ${JSON.stringify(raw)}`);
-      return { key, value };
-    });
-    const { createModelVersion: v } = await client.request(CreateModelVersionDocument, {
-      input: {
-        modelName: positionals[0],
-        artifactUri,
-        artifactDigest: values.digest,
-        bump: oneOf('bump', values.bump, BUMPS),
-        version: values.version,
-        framework: values.framework,
-        runId: values['run-id'],
-        parentVersionId: values['parent-id'],
-        description: values.description,
-        metrics: metrics.length ? metrics : undefined,
-        tags: values.tag ? tagInputs(values.tag) : undefined,
-      },
-    });
-    if (values.json) return json(v);
-    out(`created ${v.model.name} ${v.version} (${v.id})`);
-  },
-};
+  root.command('promote').description('moves a version to a stage (none, staging, production, archived)')
+    .argument('<model>').argument('<version>').argument('<stage>', 'target stage', stage)
+    .action(job(async (client, model: string, version: string, target: Stage) => {
+      const v = await client.promote(model, version, target);
+      return { data: v, text: () => `${v.model.name} ${v.version} is now ${v.stage}` };
+    }));
 
-async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    out(USAGE);
-    return name ? 0 : 2;
-  }
-  const command = commands[name];
-  if (!command) {
-    process.stderr.write(`modelgraph: unknown command ${JSON.stringify(name)}\n\n${USAGE}\n`);
-    return 2;
-  }
-  const client = createRegistryClient({
-    url: process.env.MODELGRAPH_URL || 'http://127.0.0.1:4000/graphql',
-    token: process.env.MODELGRAPH_TOKEN || undefined,
-  });
-  try {
-    await command(client, rest);
-    return 0;
-  } catch (error) {
-    if (error instanceof UsageError || isParseArgsError(error)) {
-      if (!error.message) {
-        out(USAGE);
-        return 0;
-      }
-      process.stderr.write(`modelgraph ${name}: ${error.message}\n(modelgraph --help lists the commands and options)\n`);
-      return 2;
-    }
-    if (error instanceof RegistryError) {
-      const field = error.field && !error.message.startsWith(error.field) ? ` (${error.field})` : '';
-      process.stderr.write(`modelgraph ${name}: ${error.code}${field}: ${error.message}\n`);
-      return 1;
-    }
-    throw error;
-  }
+  root.command('alias').description('points an alias of a model at a version')
+    .argument('<model>').argument('<alias>').argument('<version>')
+    .action(job(async (client, model: string, alias: string, version: string) => {
+      const m = await client.setAlias(model, alias, version);
+      return { data: m, text: () => `${m.name}@${alias} → ${m.aliases.find((a) => a.name === alias)?.version.version ?? version}` };
+    }));
+
+  root.command('rollback').description('restores the version that held the stage before the current one')
+    .argument('<model>')
+    .option('--stage <stage>', 'the stage to roll back', stage, 'PRODUCTION' as Stage)
+    .action(job(async (client, model: string, opts: { stage: Stage }) => {
+      const v = await client.rollback(model, opts.stage);
+      return { data: v, text: () => `${v.model.name} ${v.version} is ${v.stage} again` };
+    }));
+
+  root.command('deploy').description("a new revision of a deployment's traffic split (percents sum to 100)")
+    .argument('<deployment>', 'deployment name')
+    .argument('<version=percent...>', "version labels of the deployment's model, e.g. 3=90 4=10", collect(split))
+    .option('--expected-revision <n>', 'refuse (PRECONDITION_FAILED) unless the deployment is at this revision', wholeNumber)
+    .action(job(async (client, deployment: string, splits: [string, number][], opts: { expectedRevision?: number }) => {
+      const d = await client.deploy(deployment, Object.fromEntries(splits), opts);
+      return { data: d, text: () => describeDeployment(d) };
+    }));
+
+  root.command('rollback-deployment').description("a new revision copying an earlier one's traffic")
+    .argument('<deployment>', 'deployment name')
+    .option('--to <revision>', 'the revision to copy (default: the previous one)', wholeNumber)
+    .action(job(async (client, deployment: string, opts: { to?: number }) => {
+      const d = await client.rollbackDeployment(deployment, { toRevision: opts.to });
+      return { data: d, text: () => describeDeployment(d) };
+    }));
+
+  root.command('lineage').description('what a node came from and what came of it, as an indented tree')
+    .argument('<id>', 'any node id (model version, run, dataset version, …)')
+    .addOption(new Option('--up', 'upstream only').conflicts('down'))
+    .option('--down', 'downstream only')
+    .option('--depth <n>', 'hops to follow', wholeNumber, 10)
+    .action(job(async (client, id: string, opts: { up?: boolean; down?: boolean; depth: number }) => {
+      const direction: LineageDirection = opts.up ? 'UPSTREAM' : opts.down ? 'DOWNSTREAM' : 'BOTH';
+      const graph = await client.lineage(id, { direction, maxDepth: opts.depth });
+      return { data: graph, text: () => renderLineage(graph, direction) };
+    }));
+
+  root.command('compare').description('versions side by side: params, metrics (best marked *), data, signature')
+    .argument('<id>', 'the baseline version id').argument('<ids...>', 'versions to compare with it')
+    .action(job(async (client, first: string, rest: string[]) => {
+      const comparison = await client.compare([first, ...rest]);
+      return { data: comparison, text: () => renderComparison(comparison) };
+    }));
+
+  root.command('runs').description('runs, newest first')
+    .option('--experiment <name>', 'only this experiment')
+    .option('--first <n>', 'how many per experiment (≤ 100)', wholeNumber)
+    .action(job(async (client, opts: { experiment?: string; first?: number }) => {
+      const runs = await client.runs(opts);
+      return {
+        data: runs,
+        text: () => table(['RUN', 'EXPERIMENT', 'STATUS', 'STARTED', 'METRICS'], runs.map((r) => [
+          r.name, r.experiment.name, r.status, day(r.startedAt), r.metrics.map((m) => `${m.key}=${m.value}`).join(' '),
+        ])),
+      };
+    }));
+
+  root.command('datasets').description('datasets with their latest version')
+    .option('--first <n>', 'how many (≤ 100)', wholeNumber)
+    .action(job(async (client, opts: { first?: number }) => {
+      const datasets = (await client.datasets({ first: opts.first })).edges.map((e) => e.node);
+      return {
+        data: datasets,
+        text: () => table(['NAME', 'VERSIONS', 'LATEST', 'URI', 'DERIVED FROM'], datasets.map((d) => [
+          d.name, String(d.versionCount), d.latestVersion?.version ?? '-', d.latestVersion?.uri ?? '-',
+          d.latestVersion?.derivedFrom.map((p) => `${p.dataset.name}@${p.version}`).join(', ') || '-',
+        ])),
+      };
+    }));
+
+  return root;
 }
 
-function isParseArgsError(error: unknown): error is Error {
-  const code: unknown = error instanceof TypeError ? (error as TypeError & { code?: unknown }).code : undefined;
-  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+function describeDeployment(d: { name: string; revision: number; status: string; model: { name: string }; traffic: { percent: number; version: { version: string } }[] }): string {
+  const split = d.traffic.map((t) => `${d.model.name} ${t.version.version}: ${t.percent}%`).join(', ') || 'no traffic';
+  return `${d.name} revision ${d.revision} (${d.status}): ${split}`;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`modelgraph: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+/** The exit status and the stderr line for a failure. */
+export function failure(error: unknown): { status: number; line?: string } {
+  if (error instanceof CommanderError) {
+    // commander has printed its message (or the help) already
+    const shown = error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version';
+    return { status: shown ? EXIT.OK : EXIT.USAGE };
+  }
+  if (error instanceof RegistryError) {
+    const field = error.field ? ` (field: ${error.field})` : '';
+    return { status: EXIT_BY_CODE[error.code] ?? EXIT.UNEXPECTED, line: `error: ${error.code}: ${error.message}${field}` };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { status: EXIT.UNEXPECTED, line: `error: UNEXPECTED: ${message}` };
+}
+
+if (require.main === module) {
+  program().parseAsync(process.argv).then(
+    () => {
+      process.exitCode = EXIT.OK;
+    },
+    (error: unknown) => {
+      const { status, line } = failure(error);
+      if (line) process.stderr.write(`${line}\n`);
+      process.exitCode = status;
+    },
+  );
+}

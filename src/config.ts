@@ -7,6 +7,14 @@ const databaseUrl = z
     message: 'must be mysql://user:pass@host:3306/db, mariadb://…, sqlite:PATH or sqlite::memory:',
   });
 
+const corsOrigins = z
+  .string()
+  .transform((v) => v.split(',').map((o) => o.trim()).filter((o) => o !== ''))
+  .refine((list) => list.every((o) => o === '*' || o === 'none' || /^https?:\/\/[^/\s]+$/.test(o)), {
+    message: 'must be comma-separated origins such as https://studio.apollographql.com (scheme://host[:port], no path), * or none',
+  })
+  .transform((list) => list.filter((o) => o !== 'none'));
+
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const positiveInt = z.coerce.number().int().positive();
 
@@ -32,6 +40,11 @@ const envSchema = z.object({
   MAX_CONCURRENT_REQUESTS: positiveInt.default(256),
   MAX_QUEUED_REQUESTS: z.coerce.number().int().min(0).default(256),
   QUEUE_TIMEOUT_MS: z.coerce.number().int().min(0).default(1_000),
+  /**
+   * Browser origins allowed to call /graphql (comma-separated, `*` for any, `none` for none). The default is
+   * the hosted Studio Explorer; the Sandbox on the server's own landing page is same-origin and needs none.
+   */
+  CORS_ORIGINS: corsOrigins.default(['https://studio.apollographql.com']),
 }).refine((c) => c.HTTP_HEADERS_TIMEOUT_MS > c.HTTP_KEEP_ALIVE_TIMEOUT_MS, {
   path: ['HTTP_HEADERS_TIMEOUT_MS'],
   message: 'must be greater than HTTP_KEEP_ALIVE_TIMEOUT_MS',
@@ -44,7 +57,7 @@ export type QueryLimits = Pick<Config, 'MAX_QUERY_DEPTH' | 'MAX_QUERY_ALIASES' |
 
 export type DatabaseTimeouts = Pick<Config, 'DB_STATEMENT_TIMEOUT_MS' | 'DB_CONNECT_TIMEOUT_MS'>;
 export type HttpLimits = Pick<Config, 'READY_TIMEOUT_MS' | 'REQUEST_TIMEOUT_MS' | 'HTTP_KEEP_ALIVE_TIMEOUT_MS' |
-  'HTTP_HEADERS_TIMEOUT_MS' | 'MAX_CONCURRENT_REQUESTS' | 'MAX_QUEUED_REQUESTS' | 'QUEUE_TIMEOUT_MS'>;
+  'HTTP_HEADERS_TIMEOUT_MS' | 'MAX_CONCURRENT_REQUESTS' | 'MAX_QUEUED_REQUESTS' | 'QUEUE_TIMEOUT_MS' | 'CORS_ORIGINS'>;
 
 export class ConfigError extends Error {}
 
@@ -75,7 +88,7 @@ export function defaultDatabaseTimeouts(): DatabaseTimeouts {
 
 export function httpLimits(config: Config = loadConfig({})): HttpLimits {
   const { READY_TIMEOUT_MS, REQUEST_TIMEOUT_MS, HTTP_KEEP_ALIVE_TIMEOUT_MS, HTTP_HEADERS_TIMEOUT_MS,
-    MAX_CONCURRENT_REQUESTS, MAX_QUEUED_REQUESTS, QUEUE_TIMEOUT_MS } = config;
+    MAX_CONCURRENT_REQUESTS, MAX_QUEUED_REQUESTS, QUEUE_TIMEOUT_MS, CORS_ORIGINS } = config;
   return { READY_TIMEOUT_MS, REQUEST_TIMEOUT_MS, HTTP_KEEP_ALIVE_TIMEOUT_MS, HTTP_HEADERS_TIMEOUT_MS,
-    MAX_CONCURRENT_REQUESTS, MAX_QUEUED_REQUESTS, QUEUE_TIMEOUT_MS };
+    MAX_CONCURRENT_REQUESTS, MAX_QUEUED_REQUESTS, QUEUE_TIMEOUT_MS, CORS_ORIGINS };
 }

@@ -4,6 +4,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { RegistryApp } from './app';
 import { httpLimits, type HttpLimits, type QueryLimits } from './config';
 import { Deadline, withDeadline } from './db/deadline';
+import { corsMiddleware } from './http-cors';
 import { Admission, busy } from './http-admission';
 import { documentTooLarge } from './query-limits';
 
@@ -22,6 +23,7 @@ export function createHttpServer(app: RegistryApp, limits: QueryLimits, options:
   const apollo = expressMiddleware(app.apollo, { context: async ({ req }) => app.context({ headers: req.headers }) });
   web.use(
     '/graphql',
+    ...corsMiddleware(http.CORS_ORIGINS),
     new Admission(http.MAX_CONCURRENT_REQUESTS, http.MAX_QUEUED_REQUESTS, http.QUEUE_TIMEOUT_MS).middleware(),
     startDeadline(http.REQUEST_TIMEOUT_MS),
     express.json({ limit: '2mb' }),

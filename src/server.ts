@@ -8,6 +8,7 @@ import type { QueryLimits } from './config';
 import { ClientError, ErrorCode } from './common/errors';
 import type { Logger } from './common/logger';
 import { isDeadlineExceeded, isUnavailable } from './db/database';
+import { SANDBOX_DOCUMENT } from './sandbox-document';
 import { costLimitPlugin, documentParseOptions, limitValidationRules } from './query-limits';
 
 /** Codes Apollo/graphql-js give to malformed requests: safe to show as they are. */
@@ -77,7 +78,7 @@ export function createApolloServer(schema: GraphQLSchema, limits: QueryLimits, l
     validationRules: limitValidationRules(limits),
     introspection: true,
     plugins: [
-      ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, document: SANDBOX_DOCUMENT }),
       ApolloServerPluginInlineTraceDisabled(),
       // No HTTP caching hints here; the default plugin would wrap every field resolver to compute them.
       ApolloServerPluginCacheControlDisabled(),

@@ -9,7 +9,7 @@ export const ROOT = resolve(__dirname, '../..');
 export const MAIN = join(ROOT, 'dist/src/main.js');
 
 /** What `tsc -p tsconfig.build.json` compiles, and the configuration it compiles with. */
-const BUILD_INPUTS = ['src', 'bench', 'client', 'tsconfig.json', 'tsconfig.build.json'];
+const BUILD_INPUTS = ['src', 'bench', 'client', 'scripts', 'tsconfig.json', 'tsconfig.build.json'];
 /** Written next to the output after a build: the hash of the inputs it was built from. */
 const BUILD_HASH = 'dist/.build-hash';
 
