@@ -35,7 +35,7 @@ export class TestApp {
   async gql<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<GqlResult<T>> {
     const response = await this.app.apollo.executeOperation(
       { query, variables },
-      { contextValue: this.app.context({ headers }) },
+      { contextValue: await this.app.context({ headers }) },
     );
     if (response.body.kind !== 'single') throw new Error('incremental delivery is not used here');
     const result = response.body.singleResult as ExecutionResult;
