@@ -53,10 +53,14 @@ export class Authenticator {
 
   /** In open mode, a token stored by another process switches this one within OPEN_MODE_RECHECK_MS (outside any request). */
   private watch(): void {
-    this.timer = setInterval(() => {
-      this.tokens.anyStored().then((found) => { if (found) this.enforce(); }, () => undefined);
-    }, OPEN_MODE_RECHECK_MS);
+    this.timer = setInterval(() => void this.recheck(), OPEN_MODE_RECHECK_MS);
     this.timer.unref();
+  }
+
+  /** One look for a stored token (a failed read changes nothing). */
+  async recheck(): Promise<void> {
+    if (this.enforced) return;
+    if (await this.tokens.anyStored().catch(() => false)) this.enforce();
   }
 
   stop(): void {
