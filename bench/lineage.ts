@@ -153,7 +153,7 @@ async function runCase(app: RegistryApp, url: string, counter: { take(): number 
   const row: Row = { c, ms: [], httpStatements: new Set() };
   try {
     // Statements of one in-process execution, counted the way the test suite counts them.
-    const { result, statements } = await countQueries(() => app.apollo.executeOperation({ query: LINEAGE, variables: c.variables }, { contextValue: app.context({ headers: { 'x-actor': 'bench' } }) }));
+    const { result, statements } = await countQueries(async () => app.apollo.executeOperation({ query: LINEAGE, variables: c.variables }, { contextValue: await app.context({ headers: { 'x-actor': 'bench' } }) }));
     row.execStatements = statements.length;
     if (result.body.kind === 'single' && result.body.singleResult.errors?.length) {
       throw new Error(`GraphQL error (in process): ${result.body.singleResult.errors[0].message}`);

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const app = await RegistryApp.create({ databaseUrl: database.url, limits: defaultQueryLimits(), log: pino({ level: 'silent' }) });
   try {
     const model = await app.apollo.executeOperation({ query: 'mutation { registerModel(input: { name: "bench-search" }) { id } }' },
-      { contextValue: app.context({ headers: {} }) });
+      { contextValue: await app.context({ headers: {} }) });
     const modelId = (model.body.kind === 'single' ? model.body.singleResult.data?.registerModel as { id: string } : null)!.id;
     let started = Date.now();
     await seedSearchVersions(app.db, modelId, scale);
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     const times: number[] = [];
     for (let run = 0; run < 12; run++) {
       started = performance.now();
-      const result = await app.apollo.executeOperation({ query: SEARCH, variables: { f: PLAN_FILTER } }, { contextValue: app.context({ headers: {} }) });
+      const result = await app.apollo.executeOperation({ query: SEARCH, variables: { f: PLAN_FILTER } }, { contextValue: await app.context({ headers: {} }) });
       if (result.body.kind !== 'single' || result.body.singleResult.errors) throw new Error(JSON.stringify(result.body));
       if (run >= 2) times.push(performance.now() - started);
     }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ApolloServer } from '@apollo/server';
 import type { DataSource } from 'typeorm';
-import { queryLimits, type Config, type QueryLimits } from './config';
+import { authSettings, queryLimits, type AuthSettings, type Config, type QueryLimits } from './config';
+import { Authenticator } from './auth/authenticator';
 import type { Context } from './context';
 import { Loaders } from './common/loaders';
 import type { Logger } from './common/logger';
@@ -19,18 +20,19 @@ export interface RequestInfo {
 
 /** Everything a running registry holds: database, services, GraphQL server. Used by main.ts and tests. */
 export class RegistryApp {
-  readonly services: Services;
   ready = false;
 
   private constructor(
     readonly db: Database,
     readonly apollo: ApolloServer<Context>,
     readonly log: Logger,
-  ) {
-    this.services = createServices(db);
-  }
+    readonly services: Services,
+    readonly auth: Authenticator,
+  ) {}
 
-  static async create(options: { databaseUrl: string; limits: QueryLimits; log: Logger; logSql?: boolean; timeouts?: StatementTimeouts }): Promise<RegistryApp> {
+  static async create(options: {
+    databaseUrl: string; limits: QueryLimits; log: Logger; logSql?: boolean; timeouts?: StatementTimeouts; auth?: AuthSettings;
+  }): Promise<RegistryApp> {
     const target = await detectFlavor(parseDatabaseUrl(options.databaseUrl), options.timeouts?.connectMs);
     const dataSource: DataSource = createDataSource(target, ENTITIES,
       new QueryLogger(options.log, options.logSql ?? false), options.timeouts);
@@ -43,7 +45,9 @@ export class RegistryApp {
     await dataSource.runMigrations({ transaction: 'each' });
     const apollo = createApolloServer(await buildRegistrySchema(), options.limits, options.log);
     await apollo.start();
-    const app = new RegistryApp(db, apollo, options.log);
+    const services = createServices(db);
+    const auth = await Authenticator.create(services.tokens, options.auth ?? {}, options.log);
+    const app = new RegistryApp(db, apollo, options.log, services, auth);
     app.ready = true;
     return app;
   }
@@ -55,19 +59,24 @@ export class RegistryApp {
       log,
       logSql: config.SQL_LOG,
       timeouts: { statementMs: config.DB_STATEMENT_TIMEOUT_MS, connectMs: config.DB_CONNECT_TIMEOUT_MS },
+      auth: authSettings(config),
     });
   }
 
-  /** The per-request context: request id, actor, fresh DataLoaders. */
-  context(request: RequestInfo): Context {
+  /** The per-request context: request id, the caller (identified once, here), fresh DataLoaders. */
+  async context(request: RequestInfo): Promise<Context> {
     const header = (name: string): string | undefined => {
       const v = request.headers[name];
       return Array.isArray(v) ? v[0] : v;
     };
     const requestId = header('x-request-id');
+    const identity = await this.auth.identify({ authorization: header('authorization'), actor: header('x-actor') });
+    const principal = 'principal' in identity ? identity.principal : null;
     return {
       requestId: requestId && /^[\w.-]{1,100}$/.test(requestId) ? requestId : randomUUID(),
-      actor: actorFrom(header('x-actor')),
+      actor: principal?.subject ?? 'anonymous',
+      principal,
+      authFailure: 'failure' in identity ? identity.failure : null,
       loaders: new Loaders(this.db),
       services: this.services,
     };
@@ -75,13 +84,8 @@ export class RegistryApp {
 
   async stop(): Promise<void> {
     this.ready = false;
+    this.auth.stop();
     await this.apollo.stop();
     if (this.db.dataSource.isInitialized) await this.db.dataSource.destroy();
   }
-}
-
-/** Who is acting. Until API tokens exist this is the X-Actor header, else "anonymous". */
-export function actorFrom(header: string | undefined): string {
-  const trimmed = header?.trim();
-  return trimmed && trimmed.length <= 200 ? trimmed : 'anonymous';
 }

@@ -23,6 +23,14 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: databaseUrl.default('sqlite:./data/registry.db'),
   REGISTRY_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Company SSO: JWTs verified against this JWKS (with AUTH_ISSUER and AUTH_AUDIENCE, both then required). */
+  AUTH_JWKS_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+  AUTH_ISSUER: z.string().min(1).optional(),
+  AUTH_AUDIENCE: z.string().min(1).optional(),
+  /** The claim holding the role name (VIEWER, EDITOR, APPROVER or ADMIN, any case; absent = VIEWER). */
+  AUTH_ROLE_CLAIM: z.string().min(1).default('role'),
+  AUTH_SUBJECT_CLAIM: z.string().min(1).default('sub'),
+  NODE_ENV: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_QUERY_DEPTH: positiveInt.default(20),
   MAX_QUERY_ALIASES: positiveInt.default(100),
@@ -48,6 +56,12 @@ const envSchema = z.object({
 }).refine((c) => c.HTTP_HEADERS_TIMEOUT_MS > c.HTTP_KEEP_ALIVE_TIMEOUT_MS, {
   path: ['HTTP_HEADERS_TIMEOUT_MS'],
   message: 'must be greater than HTTP_KEEP_ALIVE_TIMEOUT_MS',
+}).refine((c) => !c.AUTH_JWKS_URL || c.AUTH_ISSUER, {
+  path: ['AUTH_ISSUER'],
+  message: 'is required with AUTH_JWKS_URL',
+}).refine((c) => !c.AUTH_JWKS_URL || c.AUTH_AUDIENCE, {
+  path: ['AUTH_AUDIENCE'],
+  message: 'is required with AUTH_JWKS_URL',
 });
 
 export type Config = z.infer<typeof envSchema>;
@@ -58,6 +72,34 @@ export type QueryLimits = Pick<Config, 'MAX_QUERY_DEPTH' | 'MAX_QUERY_ALIASES' |
 export type DatabaseTimeouts = Pick<Config, 'DB_STATEMENT_TIMEOUT_MS' | 'DB_CONNECT_TIMEOUT_MS'>;
 export type HttpLimits = Pick<Config, 'READY_TIMEOUT_MS' | 'REQUEST_TIMEOUT_MS' | 'HTTP_KEEP_ALIVE_TIMEOUT_MS' |
   'HTTP_HEADERS_TIMEOUT_MS' | 'MAX_CONCURRENT_REQUESTS' | 'MAX_QUEUED_REQUESTS' | 'QUEUE_TIMEOUT_MS' | 'CORS_ORIGINS'>;
+
+/** What identifies callers: the admin token and the SSO JWT settings (src/auth/authenticator.ts). */
+export interface AuthSettings {
+  adminToken?: string;
+  jwt?: { jwksUrl: string; issuer: string; audience: string; roleClaim: string; subjectClaim: string };
+}
+
+export function authSettings(config: Config): AuthSettings {
+  const { REGISTRY_ADMIN_TOKEN, AUTH_JWKS_URL, AUTH_ISSUER, AUTH_AUDIENCE, AUTH_ROLE_CLAIM, AUTH_SUBJECT_CLAIM } = config;
+  return {
+    adminToken: REGISTRY_ADMIN_TOKEN,
+    jwt: AUTH_JWKS_URL && AUTH_ISSUER && AUTH_AUDIENCE
+      ? { jwksUrl: AUTH_JWKS_URL, issuer: AUTH_ISSUER, audience: AUTH_AUDIENCE, roleClaim: AUTH_ROLE_CLAIM, subjectClaim: AUTH_SUBJECT_CLAIM }
+      : undefined,
+  };
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/**
+ * Open local mode (no admin token, no JWKS, no stored token: everyone is ADMIN) is for a laptop only: the
+ * reason it must not start here, or null.
+ */
+export function openModeRefusal(config: Pick<Config, 'HOST' | 'NODE_ENV'>): string | null {
+  if (config.NODE_ENV === 'production') return 'NODE_ENV=production';
+  if (!LOOPBACK_HOSTS.has(config.HOST)) return `HOST=${config.HOST} is not loopback`;
+  return null;
+}
 
 export class ConfigError extends Error {}
 

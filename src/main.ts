@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { once } from 'node:events';
 import { RegistryApp } from './app';
-import { ConfigError, httpLimits, loadConfig, type Config } from './config';
+import { ConfigError, httpLimits, loadConfig, openModeRefusal, type Config } from './config';
 import { createLogger } from './common/logger';
 import { createHttpServer } from './http';
 
@@ -22,6 +22,13 @@ async function main(): Promise<void> {
     app = await RegistryApp.fromConfig(config, log);
   } catch (error) {
     log.fatal({ err: error }, 'could not start: database unreachable or migrations failed');
+    process.exit(1);
+  }
+  const refusal = app.auth.open ? openModeRefusal(config) : null;
+  if (refusal) {
+    process.stderr.write(`modelgraph: refusing to start in open local mode (every caller ADMIN) with ${refusal}: `
+      + 'set REGISTRY_ADMIN_TOKEN or AUTH_JWKS_URL, or create an API token first\n');
+    await app.stop();
     process.exit(1);
   }
   const limits = { MAX_QUERY_DEPTH: config.MAX_QUERY_DEPTH, MAX_QUERY_ALIASES: config.MAX_QUERY_ALIASES,

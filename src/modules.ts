@@ -29,6 +29,9 @@ import { LineageResolver, ONE_HOP_RESOLVERS, ReproducibilityResolver } from './l
 import { ModelVersionDataset } from './model-version/model-version.entity';
 import { RunInput } from './run/run.entity';
 import { Evaluation } from './evaluation/evaluation.entity';
+import { ApiToken } from './auth/api-token.entity';
+import { AuthResolver, ModelGrantFields } from './auth/auth.resolver';
+import { ModelGrant } from './auth/model-grant.entity';
 import { EvaluationResolver, MetricPointResolver, VersionEvaluationFields } from './evaluation/evaluation.resolver';
 
 /** Every TypeORM entity (the database schema the migrations must match): the node types, then the other tables. */
@@ -36,6 +39,7 @@ export const ENTITIES: EntityList = [
   ...NODE_TYPE_NAMES.map((type) => NODE_TYPES[type].entity),
   RunInput, ModelVersionDataset, DatasetVersionSource, Tag, Metric, IdempotencyKey, LineageEdgeRow, StageTransition,
   ModelAliasRow, AliasEvent, ModelPolicy, TransitionReview, DeploymentRevision, TrafficRow, Evaluation,
+  ApiToken, ModelGrant,
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -45,6 +49,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ReproducibilityResolver, LifecycleMutations, ...LIFECYCLE_FIELD_RESOLVERS, DeploymentRevisionFields, VersionDeploymentFields,
   ComparisonResolver,
   EvaluationResolver, MetricPointResolver, VersionEvaluationFields,
+  AuthResolver, ModelGrantFields,
 ];
 
 type ReferenceResolver = (ref: { id: string }, ctx: Context) => Promise<unknown>;

@@ -8,6 +8,8 @@ import { BadInputError } from './common/errors';
 import { DateTimeScalar } from './common/scalars';
 import { validateArgument } from './common/validation';
 import { ENTITY_REFERENCES, RESOLVERS } from './modules';
+import { authChecker, authorize } from './auth/auth-checker';
+import { Role } from './auth/role';
 
 /** The resolvers buildSubgraphSchema takes, named through its public signature (the package exports no name for them). */
 type SubgraphModule = Exclude<Extract<Parameters<typeof buildSubgraphSchema>[0], readonly unknown[]>[number], DocumentNode>;
@@ -37,7 +39,9 @@ function clearLoadersAfterMutations(schema: GraphQLSchema): void {
 
 /**
  * A gateway sends `{ __typename, id }` references; one naming no entity type of ours (or no type at all),
- * or without a string id, is the caller's mistake: BAD_USER_INPUT, not an internal error.
+ * or without a string id, is the caller's mistake: BAD_USER_INPUT, not an internal error. Built by
+ * @apollo/subgraph outside type-graphql, `_entities` asks the auth checker itself (VIEWER); `_service`
+ * (the SDL, which routers fetch) stays open.
  */
 function checkEntityReferences(schema: GraphQLSchema): void {
   const field = schema.getQueryType()?.getFields()._entities;
@@ -46,7 +50,8 @@ function checkEntityReferences(schema: GraphQLSchema): void {
   if (!field || !resolve || !isUnionType(union)) return;
   const entityTypes = new Set(union.getTypes().map((t) => t.name));
   const names = [...entityTypes].sort().join(', ');
-  field.resolve = (source, args: { representations: unknown[] }, context, info) => {
+  field.resolve = async (source, args: { representations: unknown[] }, context: Context, info) => {
+    await authorize(context, Role.VIEWER, '_entities');
     args.representations.forEach((reference, i) => {
       const at = `representations.${i}`;
       if (typeof reference !== 'object' || reference === null || Array.isArray(reference)) throw new BadInputError(at, 'must be an object with __typename and id');
@@ -67,6 +72,7 @@ export async function buildRegistrySchema(): Promise<GraphQLSchema> {
     resolvers: RESOLVERS,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validateFn: (value, type, data) => validateArgument(value, type, data),
+    authChecker,
   });
   const typeDefs = parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(typeGraphqlSchema)}`);
   const resolvers = createResolversMap(typeGraphqlSchema) as ResolversMap<unknown, Context>;

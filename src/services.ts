@@ -13,6 +13,8 @@ import { ModelService } from './model/model.service';
 import { ModelVersionService } from './model-version/model-version.service';
 import { RunService } from './run/run.service';
 import { EvaluationService } from './evaluation/evaluation.service';
+import { GrantService } from './auth/grant.service';
+import { TokenService } from './auth/token.service';
 
 /** One instance of each service per process; resolvers reach them through the context. */
 export interface Services {
@@ -30,6 +32,8 @@ export interface Services {
   nodes: NodeService;
   comparison: ComparisonService;
   evaluations: EvaluationService;
+  tokens: TokenService;
+  grants: GrantService;
 }
 
 export function createServices(db: Database): Services {
@@ -50,5 +54,7 @@ export function createServices(db: Database): Services {
     deployments: new DeploymentService(db),
     lineage: new LineageService(db),
     comparison: new ComparisonService(),
+    tokens: new TokenService(db),
+    grants: new GrantService(db),
   };
 }

@@ -9,7 +9,7 @@ import { ModelVersion, Stage } from '../../src/model-version/model-version.entit
 
 /** One operation through the real GraphQL layer, in process; throws on any GraphQL error. */
 export async function execute<T>(app: RegistryApp, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const response = await app.apollo.executeOperation({ query, variables }, { contextValue: app.context({ headers: { 'x-actor': 'bench' } }) });
+  const response = await app.apollo.executeOperation({ query, variables }, { contextValue: await app.context({ headers: { 'x-actor': 'bench' } }) });
   if (response.body.kind !== 'single') throw new Error('unexpected incremental delivery');
   const result = response.body.singleResult as ExecutionResult<T>;
   if (result.errors?.length) throw new Error(`GraphQL error: ${JSON.stringify(result.errors[0])}`);

@@ -43,3 +43,18 @@ export class PreconditionFailedError extends ClientError {
     super(message, ErrorCode.PRECONDITION_FAILED);
   }
 }
+
+/** No identity, or one that did not check out: HTTP 401. The message never says which check failed. */
+export class UnauthenticatedError extends ClientError {
+  constructor(reason: 'missing' | 'invalid') {
+    super(reason === 'missing' ? 'Authentication required: credentials are missing'
+      : 'Authentication required: credentials are invalid or expired', ErrorCode.UNAUTHENTICATED,
+    { http: { status: 401, headers: new Map([['www-authenticate', 'Bearer']]) } });
+  }
+}
+
+export class ForbiddenError extends ClientError {
+  constructor(message: string) {
+    super(message, ErrorCode.FORBIDDEN);
+  }
+}

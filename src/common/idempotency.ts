@@ -47,8 +47,8 @@ export class IdempotencyKey {
 }
 
 /**
- * The caller an idempotency key belongs to. Today the acting principal (the `X-Actor` header, else
- * `anonymous`); once authentication is enforced, the authenticated subject. The one place that decides it.
+ * The caller an idempotency key belongs to: the authenticated subject (`ctx.actor`: `token:tok_…`,
+ * `jwt:<sub>`, `token:admin`, or `local`/`local:<X-Actor>` in open local mode). The one place that decides it.
  */
 export function callerSubject(actor: string): string {
   return actor;

@@ -18,6 +18,13 @@ export const ID_PREFIXES = {
 
 export type NodeTypeName = keyof typeof ID_PREFIXES;
 
+/** Prefixes of ids that name records, not nodes (no `node(id:)`, no federation entity). */
+export const RECORD_ID_PREFIXES = {
+  ApiToken: 'tok',
+} as const;
+
+export type RecordTypeName = keyof typeof RECORD_ID_PREFIXES;
+
 const typeByPrefix = new Map<string, NodeTypeName>(
   Object.entries(ID_PREFIXES).map(([type, prefix]) => [prefix, type as NodeTypeName]),
 );
@@ -27,6 +34,16 @@ const nextUlid = monotonicFactory();
 
 export function newId(type: NodeTypeName, at: number = Date.now()): string {
   return `${ID_PREFIXES[type]}_${nextUlid(at).toLowerCase()}`;
+}
+
+export function newRecordId(type: RecordTypeName, at: number = Date.now()): string {
+  return `${RECORD_ID_PREFIXES[type]}_${nextUlid(at).toLowerCase()}`;
+}
+
+/** Whether `id` is a well-formed id of this record type. */
+export function isRecordIdOf(type: RecordTypeName, id: string): boolean {
+  const match = ID_PATTERN.exec(id);
+  return match !== null && match[1] === RECORD_ID_PREFIXES[type];
 }
 
 /** The node type an id names, or null when it is not a well-formed id of ours. */

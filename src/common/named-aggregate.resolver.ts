@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root, type ClassType } from 'type-graphql';
+import { Authorized, Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root, type ClassType } from 'type-graphql';
+import { Role } from '../auth/role';
 import type { Context } from '../context';
 import type { Services } from '../services';
 import { NamedOrder, type NamedFilter } from './filters';
@@ -37,11 +38,13 @@ export function NamedAggregateResolver<E extends NamedEntity, I extends NamedCre
 ) {
   @Resolver(() => spec.type)
   abstract class NamedAggregateResolverClass extends ownFields {
+    @Authorized(Role.VIEWER)
     @Query(() => spec.type, { name: spec.names.one, nullable: true, description: 'By id or by exact name' })
     one(@Ctx() ctx: Context, @Args() { id, name }: ByIdOrNameArgs): Promise<E | null> {
       return findByIdOrName(spec.node, ctx.loaders.get(spec.byId), ctx.loaders.get(spec.byName), id, name);
     }
 
+    @Authorized(Role.VIEWER)
     @Query(() => spec.connection, { name: spec.names.list, description: 'Newest first unless orderBy says otherwise' })
     async list(
       @Ctx() ctx: Context,
@@ -52,6 +55,7 @@ export function NamedAggregateResolver<E extends NamedEntity, I extends NamedCre
       return toConnection(spec.connection, await spec.service(ctx.services).list(page, filter, orderBy));
     }
 
+    @Authorized(Role.EDITOR)
     @Mutation(() => spec.type, { name: spec.names.create })
     create(@Ctx() ctx: Context, @Arg('input', () => spec.input) input: I): Promise<E> {
       return spec.service(ctx.services).create(input, ctx.actor);

@@ -116,6 +116,10 @@ export const OneOf = (allowed: readonly string[]) =>
   rule('oneOf', (v) => (allowed.includes(v as string) ? null
     : `must be ${allowed.length > 1 ? `${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}` : allowed[0]}`));
 
+/** A date later than now (an expiry). */
+export const InFuture = () =>
+  rule('inFuture', (v) => (v instanceof Date && v.getTime() > Date.now() ? null : 'must be in the future'));
+
 /** A field that must not be given together with another one. */
 export const NotWith = (other: string, message: string) =>
   rule('notWith', (_v, object) => ((object as Record<string, unknown>)[other] != null ? message : null));

@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Authorized, Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Role } from '../auth/role';
 import type { Context } from '../context';
 import { isIdOf } from '../common/ids';
 import { NamedAggregateResolver } from '../common/named-aggregate.resolver';
@@ -27,11 +28,13 @@ export class DatasetResolver extends NamedAggregateResolver({
   names: { one: 'dataset', list: 'datasets', create: 'createDataset' },
   byId: datasetById, byName: datasetByName, service: (s) => s.datasets,
 }, DatasetFields) {
+  @Authorized(Role.VIEWER)
   @Query(() => DatasetVersion, { nullable: true })
   datasetVersion(@Ctx() ctx: Context, @Arg('id', () => ID) id: string): Promise<DatasetVersion | null> {
     return isIdOf('DatasetVersion', id) ? ctx.loaders.get(datasetVersionById).load(id) : Promise.resolve(null);
   }
 
+  @Authorized(Role.EDITOR)
   @Mutation(() => DatasetVersion)
   createDatasetVersion(@Ctx() ctx: Context, @Arg('input', () => CreateDatasetVersionInput) input: CreateDatasetVersionInput): Promise<DatasetVersion> {
     return ctx.services.datasets.createVersion(input, ctx.actor);

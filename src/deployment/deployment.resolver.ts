@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { Authorized, Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { Role } from '../auth/role';
 import type { Context } from '../context';
 import { NamedAggregateResolver } from '../common/named-aggregate.resolver';
 import { PageArgs, toConnection, type Connection } from '../common/pagination';
@@ -41,6 +42,7 @@ export class DeploymentResolver extends NamedAggregateResolver({
   names: { one: 'deployment', list: 'deployments', create: 'createDeployment' },
   byId: deploymentById, byName: deploymentByName, service: (s) => s.deployments,
 }, DeploymentFields) {
+  @Authorized(Role.APPROVER)
   @Mutation(() => Deployment, { description: 'A new revision with this traffic split (integer percents summing to 100)' })
   deploy(
     @Ctx() ctx: Context,
@@ -52,6 +54,7 @@ export class DeploymentResolver extends NamedAggregateResolver({
     return ctx.services.rollouts.deploy(deploymentId, traffic, { actor: ctx.actor, comment, expectedRevision });
   }
 
+  @Authorized(Role.APPROVER)
   @Mutation(() => Deployment, { description: 'A new revision copying an earlier one\'s traffic (default: the previous revision)' })
   rollbackDeployment(
     @Ctx() ctx: Context,
@@ -63,6 +66,7 @@ export class DeploymentResolver extends NamedAggregateResolver({
     return ctx.services.rollouts.rollback(deploymentId, toRevision, { actor: ctx.actor, comment, expectedRevision });
   }
 
+  @Authorized(Role.APPROVER)
   @Mutation(() => Deployment, { description: 'Stops serving: a last revision with no traffic; status RETIRED' })
   retireDeployment(
     @Ctx() ctx: Context,

@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Authorized, Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Role } from '../auth/role';
 import type { Context } from '../context';
 import { NotFoundError } from '../common/errors';
 import { isIdOf } from '../common/ids';
@@ -15,11 +16,13 @@ import { evaluationPages } from './evaluation.loaders';
 
 @Resolver(() => Evaluation)
 export class EvaluationResolver {
+  @Authorized(Role.EDITOR)
   @Mutation(() => Evaluation, { description: 'Adds metrics measured on a dataset version to a registered version (its registered metrics stay as they are)' })
   logEvaluation(@Ctx() ctx: Context, @Args() args: LogEvaluationArgs): Promise<Evaluation> {
     return ctx.services.evaluations.log(args, ctx.actor);
   }
 
+  @Authorized(Role.VIEWER)
   @Query(() => MetricPointConnection, {
     description: 'One metric key across every version of a model, by version sequence then step: registration metrics, '
       + 'or with datasetVersionId the evaluations on that dataset version',

@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Authorized, Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Role } from '../auth/role';
 import type { Context } from '../context';
 import { isIdOf } from '../common/ids';
 import { PageArgs, toConnection, type Connection } from '../common/pagination';
@@ -122,11 +123,13 @@ export class AliasEventFields {
 
 @Resolver(() => TransitionRequest)
 export class TransitionRequestFields {
+  @Authorized(Role.VIEWER)
   @Query(() => TransitionRequest, { nullable: true })
   transitionRequest(@Ctx() ctx: Context, @Arg('id', () => ID) id: string): Promise<TransitionRequest | null> {
     return isIdOf('TransitionRequest', id) ? ctx.loaders.get(requestById).load(id) : Promise.resolve(null);
   }
 
+  @Authorized(Role.VIEWER)
   @Query(() => TransitionRequestConnection, { description: 'Approval requests across models (e.g. status: PENDING), newest first' })
   async transitionRequests(
     @Ctx() ctx: Context, @Args() page: PageArgs,

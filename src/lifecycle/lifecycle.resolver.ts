@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { Authorized, Arg, Args, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { Role } from '../auth/role';
 import type { Context } from '../context';
 import { Model } from '../model/model.entity';
 import { ModelVersion, Stage } from '../model-version/model-version.entity';
@@ -11,6 +12,7 @@ const note = (ctx: Context, comment?: string | null) => ({ actor: ctx.actor, com
 /** Promotion, rollback, aliases, policy and approvals. */
 @Resolver()
 export class LifecycleMutations {
+  @Authorized(Role.APPROVER)
   @Mutation(() => ModelVersion, { description: 'Any stage to any other; promoting to PRODUCTION archives the previous holder in the same transaction' })
   transitionStage(
     @Ctx() ctx: Context,
@@ -21,6 +23,7 @@ export class LifecycleMutations {
     return ctx.services.stages.transition(versionId, stage, note(ctx, comment));
   }
 
+  @Authorized(Role.APPROVER)
   @Mutation(() => ModelVersion, { description: 'Restores the version that held PRODUCTION before the current one (repeatable)' })
   rollbackStage(
     @Ctx() ctx: Context,
@@ -31,6 +34,7 @@ export class LifecycleMutations {
     return ctx.services.stages.rollback(modelId, stage, note(ctx, comment));
   }
 
+  @Authorized(Role.APPROVER)
   @Mutation(() => Model)
   setAlias(
     @Ctx() ctx: Context,
@@ -42,6 +46,7 @@ export class LifecycleMutations {
     return ctx.services.aliases.set(modelId, alias, versionId, note(ctx, comment));
   }
 
+  @Authorized(Role.APPROVER)
   @Mutation(() => Model)
   deleteAlias(
     @Ctx() ctx: Context,
@@ -52,6 +57,7 @@ export class LifecycleMutations {
     return ctx.services.aliases.delete(modelId, alias, note(ctx, comment));
   }
 
+  @Authorized(Role.ADMIN)
   @Mutation(() => Model, { description: 'Binds every role, ADMIN included' })
   setModelPolicy(
     @Ctx() ctx: Context,
@@ -61,6 +67,7 @@ export class LifecycleMutations {
     return ctx.services.approvals.setPolicy(modelId, input, ctx.actor);
   }
 
+  @Authorized(Role.EDITOR)
   @Mutation(() => TransitionRequest)
   requestStageTransition(
     @Ctx() ctx: Context,
@@ -71,6 +78,7 @@ export class LifecycleMutations {
     return ctx.services.approvals.requestStage(versionId, stage, comment, ctx.actor);
   }
 
+  @Authorized(Role.EDITOR)
   @Mutation(() => TransitionRequest, { description: 'Asks to point an alias (protected or not) at a version' })
   requestAliasChange(
     @Ctx() ctx: Context,
@@ -81,6 +89,7 @@ export class LifecycleMutations {
     return ctx.services.approvals.requestAlias(versionId, alias, comment, ctx.actor);
   }
 
+  @Authorized(Role.APPROVER)
   @Mutation(() => TransitionRequest, { description: 'At quorum the change applies atomically; the requester cannot approve' })
   approveTransitionRequest(
     @Ctx() ctx: Context,
@@ -90,6 +99,7 @@ export class LifecycleMutations {
     return ctx.services.approvals.review(id, ReviewDecision.APPROVE, comment, ctx.actor);
   }
 
+  @Authorized(Role.APPROVER)
   @Mutation(() => TransitionRequest)
   rejectTransitionRequest(
     @Ctx() ctx: Context,

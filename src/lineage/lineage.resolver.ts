@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root, type ClassType } from 'type-graphql';
+import { Authorized, Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root, type ClassType } from 'type-graphql';
+import { Role } from '../auth/role';
 import type { Context } from '../context';
 import { NotFoundError } from '../common/errors';
 import { DatasetRole, ModelVersion } from '../model-version/model-version.entity';
@@ -17,6 +18,7 @@ import type { Direction } from './lineage.walk';
 
 @Resolver()
 export class LineageResolver {
+  @Authorized(Role.VIEWER)
   @Query(() => LineageGraph, { description: `Everything linked to a node, up to maxDepth (≤ ${MAX_LINEAGE_DEPTH}) hops and first (≤ ${MAX_LINEAGE_NODES}) nodes, now or as of an instant` })
   async lineage(
     @Ctx() ctx: Context,

@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Authorized, Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Role } from '../auth/role';
 import type { Context } from '../context';
 import { isIdOf } from '../common/ids';
 import { present } from '../common/loaders';
@@ -17,6 +18,7 @@ import { childVersionPages, datasetsOfVersion, versionById, versionByLabel } fro
 
 @Resolver(() => ModelVersion)
 export class ModelVersionResolver {
+  @Authorized(Role.VIEWER)
   @Query(() => ModelVersion, { nullable: true, description: 'By id, or by model name and version label' })
   async modelVersion(
     @Ctx() ctx: Context,
@@ -27,6 +29,7 @@ export class ModelVersionResolver {
     return model ? ctx.loaders.get(versionByLabel).load([model.id, version!]) : null;
   }
 
+  @Authorized(Role.VIEWER)
   @Query(() => ModelVersionConnection, { description: 'Versions across every model: filtered, ordered by creation or by a registration metric' })
   async modelVersions(
     @Ctx() ctx: Context,
@@ -37,6 +40,7 @@ export class ModelVersionResolver {
     return ctx.services.versions.search(filter ?? null, orderBy ?? null, page);
   }
 
+  @Authorized(Role.EDITOR)
   @Mutation(() => ModelVersion)
   createModelVersion(@Ctx() ctx: Context, @Arg('input', () => CreateModelVersionInput) input: CreateModelVersionInput): Promise<ModelVersion> {
     return ctx.services.versions.create(input, ctx.actor);

@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Authorized, Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Role } from '../auth/role';
 import type { Context } from '../context';
 import { Node } from '../common/base.entity';
 import { DescriptionArgs, NodeIdsArgs, TagsArgs } from './node.inputs';
@@ -6,16 +7,19 @@ import { loadNode } from './node.loaders';
 
 @Resolver()
 export class NodeResolver {
+  @Authorized(Role.VIEWER)
   @Query(() => Node, { nullable: true, description: 'Any object by its global id' })
   node(@Ctx() ctx: Context, @Arg('id', () => ID) id: string): Promise<object | null> {
     return loadNode(ctx.loaders, id);
   }
 
+  @Authorized(Role.VIEWER)
   @Query(() => [Node], { nullable: 'items', description: 'Objects by global id, in the order asked (null where unknown)' })
   nodes(@Ctx() ctx: Context, @Args() { ids }: NodeIdsArgs): Promise<(object | null)[]> {
     return Promise.all(ids.map((id) => loadNode(ctx.loaders, id)));
   }
 
+  @Authorized(Role.EDITOR)
   @Mutation(() => Node, { description: 'Replaces all tags of an experiment, run, model, version, dataset, dataset version or deployment' })
   setTags(
     @Ctx() ctx: Context,
@@ -25,6 +29,7 @@ export class NodeResolver {
     return ctx.services.nodes.setTags(id, tags);
   }
 
+  @Authorized(Role.EDITOR)
   @Mutation(() => Node, { description: 'Sets (or clears, with null) the description; a version\'s content otherwise never changes' })
   updateDescription(
     @Ctx() ctx: Context,

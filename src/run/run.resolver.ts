@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Authorized, Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Role } from '../auth/role';
 import type { Context } from '../context';
 import { isIdOf } from '../common/ids';
 import { present } from '../common/loaders';
@@ -17,16 +18,19 @@ import { inputIdsByRun, metricHistoryPages, runById } from './run.loaders';
 
 @Resolver(() => Run)
 export class RunResolver {
+  @Authorized(Role.VIEWER)
   @Query(() => Run, { nullable: true })
   run(@Ctx() ctx: Context, @Arg('id', () => ID) id: string): Promise<Run | null> {
     return isIdOf('Run', id) ? ctx.loaders.get(runById).load(id) : Promise.resolve(null);
   }
 
+  @Authorized(Role.EDITOR)
   @Mutation(() => Run)
   startRun(@Ctx() ctx: Context, @Arg('input', () => StartRunInput) input: StartRunInput): Promise<Run> {
     return ctx.services.runs.start(input, ctx.actor);
   }
 
+  @Authorized(Role.EDITOR)
   @Mutation(() => Run, { description: 'Appends metric points (up to 1,000 per call)' })
   logRunMetrics(
     @Ctx() ctx: Context,
@@ -36,6 +40,7 @@ export class RunResolver {
     return ctx.services.runs.logMetrics(runId, metrics);
   }
 
+  @Authorized(Role.EDITOR)
   @Mutation(() => Run)
   finishRun(
     @Ctx() ctx: Context,

@@ -57,6 +57,20 @@ add('setAlias',
   { label: 'the reserved alias "latest"', query: call('setAlias', '$m: ID!, $v: ID!, $a: String!', 'modelId: $m, alias: $a, versionId: $v'),
     variables: () => ({ m: ids.model, v: ids.v1, a: 'latest' }), field: 'alias', message: '"latest" is reserved (use Model.latestVersion)' });
 add('deleteAlias', comment('deleteAlias', '$m: ID!', 'modelId: $m, alias: "champion"', () => ({ m: ids.model })));
+const TOKEN = call('createApiToken', '$n: String!, $e: DateTime', 'name: $n, role: VIEWER, expiresAt: $e', '{ token }');
+add('createApiToken',
+  { label: 'an empty name', query: TOKEN, variables: () => ({ n: '' }), field: 'name', message: M.empty },
+  { label: 'an expiry in the past', query: TOKEN, variables: () => ({ n: 'ci', e: '2020-01-01T00:00:00.000Z' }), field: 'expiresAt', message: 'must be in the future' });
+add('revokeApiToken',
+  { label: 'an id that is not well-formed Unicode', query: call('revokeApiToken', '$id: ID!', 'id: $id', ''), variables: () => ({ id: 'tok_\ud800' }),
+    field: 'id', message: 'must be well-formed Unicode (it contains a lone UTF-16 surrogate)' });
+const GRANT = call('grantModelRole', '$m: ID!, $s: String!, $r: Role!', 'modelId: $m, subject: $s, role: $r', '{ role }');
+add('grantModelRole',
+  { label: 'an empty subject', query: GRANT, variables: () => ({ m: ids.model, s: '', r: 'EDITOR' }), field: 'subject', message: M.empty },
+  { label: 'the global-only role ADMIN', query: GRANT, variables: () => ({ m: ids.model, s: 'jwt:ada', r: 'ADMIN' }), field: 'role', message: 'must be VIEWER, EDITOR or APPROVER' });
+add('revokeModelRole',
+  { label: 'a 201-character subject', query: call('revokeModelRole', '$m: ID!, $s: String!', 'modelId: $m, subject: $s', ''), variables: () => ({ m: ids.model, s: chars(201) }),
+    field: 'subject', message: M.nameTooLong });
 const POLICY = call('setModelPolicy', '$m: ID!, $p: ModelPolicyInput!', 'modelId: $m, input: $p');
 add('setModelPolicy',
   { label: '11 required approvals', query: POLICY, variables: () => ({ m: ids.model, p: { requiredApprovals: 11 } }),

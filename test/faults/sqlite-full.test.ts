@@ -60,7 +60,7 @@ describe('SQLite with a full database file', () => {
     const again = await startInProcess(`sqlite:${file}`);
     try {
       expect(await readyStatus(again.url)).toBe(200);
-      const response = await again.app.apollo.executeOperation({ query: '{ experiments(first: 100) { totalCount } }' }, { contextValue: again.app.context({ headers: {} }) });
+      const response = await again.app.apollo.executeOperation({ query: '{ experiments(first: 100) { totalCount } }' }, { contextValue: await again.app.context({ headers: {} }) });
       const data = response.body.kind === 'single' ? (response.body.singleResult.data as { experiments: { totalCount: number } }) : undefined;
       expect(data?.experiments.totalCount).toBe(acknowledged.filter((id) => id.startsWith('exp')).length);
     } finally {

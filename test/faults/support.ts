@@ -36,7 +36,7 @@ export async function readyStatus(url: string): Promise<number> {
 
 /** Runs one mutation through the app's GraphQL layer: the id it acknowledged, or the error code. */
 export async function mutate(app: RegistryApp, query: string, variables: Record<string, unknown>): Promise<Outcome> {
-  const response = await app.apollo.executeOperation({ query, variables }, { contextValue: app.context({ headers: {} }) });
+  const response = await app.apollo.executeOperation({ query, variables }, { contextValue: await app.context({ headers: {} }) });
   if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
   const { data, errors } = response.body.singleResult;
   if (errors?.length) return { code: String(errors[0].extensions?.code) };

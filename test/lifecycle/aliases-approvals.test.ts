@@ -33,10 +33,10 @@ describe('aliases', () => {
     expect((await t.ok(DEL, { m: m.id, a: 'challenger' })).deleteAlias.aliases).toEqual([{ name: 'champion' }]);
     const history = await t.ok('query($m: ID!) { model(id: $m) { aliasHistory(first: 10) { nodes { alias version { id } previousVersion { id } actor } } } }', { m: m.id });
     expect(history.model.aliasHistory.nodes).toEqual([
-      { alias: 'challenger', version: null, previousVersion: { id: v1.id }, actor: 'anonymous' },
-      { alias: 'challenger', version: { id: v1.id }, previousVersion: null, actor: 'anonymous' },
-      { alias: 'champion', version: { id: v2.id }, previousVersion: { id: v1.id }, actor: 'anonymous' },
-      { alias: 'champion', version: { id: v1.id }, previousVersion: null, actor: 'anonymous' },
+      { alias: 'challenger', version: null, previousVersion: { id: v1.id }, actor: 'local' },
+      { alias: 'challenger', version: { id: v1.id }, previousVersion: null, actor: 'local' },
+      { alias: 'champion', version: { id: v2.id }, previousVersion: { id: v1.id }, actor: 'local' },
+      { alias: 'champion', version: { id: v1.id }, previousVersion: null, actor: 'local' },
     ]);
   });
 
@@ -71,7 +71,7 @@ describe('approvals', () => {
     const direct = await t.fails('mutation($v: ID!) { transitionStage(versionId: $v, stage: PRODUCTION) { id } }', { v: v2.id }, as('admin'));
     expect(direct.code).toBe('PRECONDITION_FAILED');
     const request = (await t.ok(REQUEST, { v: v2.id, s: 'PRODUCTION' }, as('alice'))).requestStageTransition;
-    expect(request).toMatchObject({ status: 'PENDING', requiredApprovals: 2, approvals: 0, requestedBy: 'alice' });
+    expect(request).toMatchObject({ status: 'PENDING', requiredApprovals: 2, approvals: 0, requestedBy: 'local:alice' });
     expect((await t.fails(REQUEST, { v: v2.id, s: 'PRODUCTION' }, as('alice'))).code).toBe('CONFLICT');
 
     expect((await t.fails(APPROVE, { id: request.id }, as('alice'))).code).toBe('FORBIDDEN');
@@ -80,12 +80,12 @@ describe('approvals', () => {
     expect((await t.ok(STAGE, { v: v2.id })).modelVersion.stage).toBe('NONE');
 
     const applied = (await t.ok(APPROVE, { id: request.id }, as('carol'))).approveTransitionRequest;
-    expect(applied).toMatchObject({ status: 'APPLIED', approvals: 2, reviews: [{ actor: 'bob', decision: 'APPROVE' }, { actor: 'carol', decision: 'APPROVE' }] });
+    expect(applied).toMatchObject({ status: 'APPLIED', approvals: 2, reviews: [{ actor: 'local:bob', decision: 'APPROVE' }, { actor: 'local:carol', decision: 'APPROVE' }] });
     expect(applied.decidedAt).toEqual(expect.any(String));
     expect((await t.ok(STAGE, { v: v2.id })).modelVersion.stage).toBe('PRODUCTION');
     expect((await t.ok(STAGE, { v: v1.id })).modelVersion.stage).toBe('ARCHIVED');
     const row = await t.ok('query($v: ID!) { modelVersion(id: $v) { transitions(first: 1) { nodes { actor toStage request { id requestedBy } } } } }', { v: v2.id });
-    expect(row.modelVersion.transitions.nodes[0]).toEqual({ actor: 'carol', toStage: 'PRODUCTION', request: { id: request.id, requestedBy: 'alice' } });
+    expect(row.modelVersion.transitions.nodes[0]).toEqual({ actor: 'local:carol', toStage: 'PRODUCTION', request: { id: request.id, requestedBy: 'local:alice' } });
     expect((await t.fails(APPROVE, { id: request.id }, as('dave'))).code).toBe('PRECONDITION_FAILED');
   });
 

@@ -41,10 +41,10 @@ describe('stages, promotion, rollback and time travel', () => {
       ['1', 'ARCHIVED', 'NONE', 'TRANSITION'],
       ['1', 'NONE', 'STAGING', 'TRANSITION'],
     ]);
-    expect(rows[2]).toMatchObject({ actor: 'bob', comment: 'better auc' });
+    expect(rows[2]).toMatchObject({ actor: 'local:bob', comment: 'better auc' });
     const own = await t.ok('query($v: ID!) { modelVersion(id: $v) { transitions { nodes { kind toStage actor } } } }', { v: v1.id });
     expect(own.modelVersion.transitions.nodes.map((n: { toStage: string }) => n.toStage)).toEqual(['STAGING', 'NONE', 'ARCHIVED', 'PRODUCTION', 'NONE']);
-    expect(own.modelVersion.transitions.nodes[3].actor).toBe('alice');
+    expect(own.modelVersion.transitions.nodes[3].actor).toBe('local:alice');
   });
 
   it('answers "what was in PRODUCTION at T" for instants between changes, inclusively', async () => {

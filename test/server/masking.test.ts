@@ -202,8 +202,8 @@ onMysql('the database server going away (MariaDB through a TCP proxy)', () => {
     viaProxy.port = String(proxyPort);
     app = await RegistryApp.create({ databaseUrl: viaProxy.toString(), limits: defaultQueryLimits(), log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
     http = await serveHttp(app);
-    const ctx = () => ({ contextValue: app.context({ headers: {} }) });
-    const created = await app.apollo.executeOperation({ query: 'mutation { registerModel(input: { name: "proxied" }) { id } }' }, ctx());
+    const ctx = async () => ({ contextValue: await app.context({ headers: {} }) });
+    const created = await app.apollo.executeOperation({ query: 'mutation { registerModel(input: { name: "proxied" }) { id } }' }, await ctx());
     expect(created.body.kind === 'single' && created.body.singleResult.errors).toBeFalsy();
   });
   afterAll(async () => {
@@ -214,7 +214,7 @@ onMysql('the database server going away (MariaDB through a TCP proxy)', () => {
   });
 
   async function query(q: string): Promise<GqlResult> {
-    const response = await app.apollo.executeOperation({ query: q }, { contextValue: app.context({ headers: {} }) });
+    const response = await app.apollo.executeOperation({ query: q }, { contextValue: await app.context({ headers: {} }) });
     if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
     return JSON.parse(JSON.stringify(response.body.singleResult)) as GqlResult;
   }

@@ -1,0 +1,35 @@
+import { now } from '../common/base.entity';
+import { lock } from '../common/lock';
+import type { Database } from '../db/database';
+import { Model } from '../model/model.entity';
+import { ModelGrant } from './model-grant.entity';
+import type { Role } from './role';
+
+/** Per-model roles: one row per (model, subject). */
+export class GrantService {
+  constructor(private readonly db: Database) {}
+
+  /** Creates or replaces the subject's grant on the model. */
+  grant(modelId: string, subject: string, role: Role, actor: string): Promise<ModelGrant> {
+    return this.db.transaction(async (em) => {
+      await lock(this.db, Model, modelId, 'modelId');
+      const row = Object.assign(new ModelGrant(), { modelId, subject, role, grantedBy: actor, grantedAt: now() });
+      const existing = await em.findOneBy(ModelGrant, { modelId, subject });
+      if (existing) {
+        await em.update(ModelGrant, { seq: existing.seq }, { role, grantedBy: actor, grantedAt: row.grantedAt });
+        return Object.assign(row, { seq: existing.seq });
+      }
+      await em.insert(ModelGrant, row);
+      return row;
+    });
+  }
+
+  /** True when a grant was removed. */
+  revoke(modelId: string, subject: string): Promise<boolean> {
+    return this.db.transaction(async (em) => {
+      await lock(this.db, Model, modelId, 'modelId');
+      const result = await em.delete(ModelGrant, { modelId, subject });
+      return (result.affected ?? 0) > 0;
+    });
+  }
+}

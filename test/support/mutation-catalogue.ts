@@ -1,0 +1,145 @@
+import type { TestApp } from './app';
+import { seed, unique } from './seed';
+
+export type CatalogueRole = 'VIEWER' | 'EDITOR' | 'APPROVER' | 'ADMIN';
+
+/** One valid call of a mutation: run it as the role under test. */
+export interface Invocation {
+  query: string;
+  variables: Record<string, unknown>;
+}
+
+/**
+ * What the role matrix needs to know about a mutation: the least global role it needs, whether a grant on
+ * the model it acts on can authorize it instead (`modelScoped`), and how to prepare one valid call on fresh
+ * fixtures (made as the admin). Model-scoped calls act on the shared model `fx.model`, the one the matrix's
+ * EDITOR+grant principal holds an APPROVER grant on.
+ */
+export interface CatalogueEntry {
+  minRole: CatalogueRole;
+  modelScoped: boolean;
+  prepare(fx: Fixtures): Promise<Invocation>;
+}
+
+/** Shared and fresh fixtures for the matrix, all created with the admin's headers. */
+export class Fixtures {
+  model!: { id: string; name: string };
+  /** A model that is never model-scoped in the matrix (policy and grant changes act on it). */
+  other!: { id: string; name: string };
+  dataset!: { id: string };
+  datasetVersion!: { id: string };
+  experiment!: { id: string };
+
+  constructor(readonly t: TestApp, readonly admin: Record<string, string>) {}
+
+  async init(): Promise<this> {
+    const s = seed(this.t, this.admin);
+    this.model = await s.model();
+    this.other = await s.model();
+    this.dataset = await s.dataset();
+    this.datasetVersion = await s.datasetVersion(this.dataset.id);
+    this.experiment = await s.experiment();
+    return this;
+  }
+
+  version(): Promise<{ id: string }> {
+    return seed(this.t, this.admin).version(this.model.id);
+  }
+
+  async stage(versionId: string, stage: string): Promise<void> {
+    await this.t.ok('mutation($v: ID!, $s: Stage!) { transitionStage(versionId: $v, stage: $s) { id } }', { v: versionId, s: stage }, this.admin);
+  }
+
+  async request(): Promise<string> {
+    const version = await this.version();
+    const d = await this.t.ok('mutation($v: ID!) { requestStageTransition(versionId: $v, stage: STAGING) { id } }', { v: version.id }, this.admin);
+    return (d.requestStageTransition as { id: string }).id;
+  }
+
+  async deployment(revisions: number): Promise<string> {
+    const dep = await seed(this.t, this.admin).deployment(this.model.id);
+    const version = await this.version();
+    for (let i = 0; i < revisions; i++) {
+      await this.t.ok('mutation($d: ID!, $v: ID!) { deploy(deploymentId: $d, traffic: [{ versionId: $v, percent: 100 }]) { id } }', { d: dep.id, v: version.id }, this.admin);
+    }
+    return dep.id;
+  }
+
+  async run(): Promise<string> {
+    return (await seed(this.t, this.admin).run(this.experiment.id)).id;
+  }
+}
+
+const call = (query: string, variables: Record<string, unknown> = {}): Invocation => ({ query, variables });
+
+/** Every mutation of the schema (a test fails when one is missing here). */
+export const MUTATION_CATALOGUE: Record<string, CatalogueEntry> = {
+  createExperiment: { minRole: 'EDITOR', modelScoped: false, prepare: async () =>
+    call('mutation($n: String!) { createExperiment(input: { name: $n }) { id } }', { n: unique('exp') }) },
+  startRun: { minRole: 'EDITOR', modelScoped: false, prepare: async (fx) =>
+    call('mutation($e: ID!) { startRun(input: { experimentId: $e }) { id } }', { e: fx.experiment.id }) },
+  logRunMetrics: { minRole: 'EDITOR', modelScoped: false, prepare: async (fx) =>
+    call('mutation($r: ID!) { logRunMetrics(runId: $r, metrics: [{ key: "loss", value: 0.5, step: 1 }]) { id } }', { r: await fx.run() }) },
+  finishRun: { minRole: 'EDITOR', modelScoped: false, prepare: async (fx) =>
+    call('mutation($r: ID!) { finishRun(runId: $r, status: FINISHED) { id } }', { r: await fx.run() }) },
+  createDataset: { minRole: 'EDITOR', modelScoped: false, prepare: async () =>
+    call('mutation($n: String!) { createDataset(input: { name: $n }) { id } }', { n: unique('ds') }) },
+  createDatasetVersion: { minRole: 'EDITOR', modelScoped: false, prepare: async (fx) =>
+    call('mutation($d: ID!) { createDatasetVersion(input: { datasetId: $d, uri: "s3://data/x", digest: "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" }) { id } }', { d: fx.dataset.id }) },
+  registerModel: { minRole: 'EDITOR', modelScoped: false, prepare: async () =>
+    call('mutation($n: String!) { registerModel(input: { name: $n }) { id } }', { n: unique('model') }) },
+  createModelVersion: { minRole: 'EDITOR', modelScoped: true, prepare: async (fx) =>
+    call('mutation($m: String!) { createModelVersion(input: { modelName: $m, artifactUri: "s3://models/x" }) { id } }', { m: fx.model.name }) },
+  logEvaluation: { minRole: 'EDITOR', modelScoped: true, prepare: async (fx) =>
+    call('mutation($v: ID!, $d: ID!) { logEvaluation(versionId: $v, datasetVersionId: $d, metrics: [{ key: "auc", value: 0.9 }]) { id } }',
+      { v: (await fx.version()).id, d: fx.datasetVersion.id }) },
+  setTags: { minRole: 'EDITOR', modelScoped: true, prepare: async (fx) =>
+    call('mutation($id: ID!) { setTags(id: $id, tags: [{ key: "team", value: "growth" }]) { id } }', { id: (await fx.version()).id }) },
+  updateDescription: { minRole: 'EDITOR', modelScoped: true, prepare: async (fx) =>
+    call('mutation($id: ID!) { updateDescription(id: $id, description: "churn model") { id } }', { id: fx.model.id }) },
+  createDeployment: { minRole: 'EDITOR', modelScoped: true, prepare: async (fx) =>
+    call('mutation($m: ID!, $n: String!) { createDeployment(input: { modelId: $m, name: $n, environment: "staging" }) { id } }', { m: fx.model.id, n: unique('dep') }) },
+  requestStageTransition: { minRole: 'EDITOR', modelScoped: true, prepare: async (fx) =>
+    call('mutation($v: ID!) { requestStageTransition(versionId: $v, stage: PRODUCTION) { id } }', { v: (await fx.version()).id }) },
+  requestAliasChange: { minRole: 'EDITOR', modelScoped: true, prepare: async (fx) =>
+    call('mutation($v: ID!) { requestAliasChange(versionId: $v, alias: "candidate") { id } }', { v: (await fx.version()).id }) },
+  transitionStage: { minRole: 'APPROVER', modelScoped: true, prepare: async (fx) =>
+    call('mutation($v: ID!) { transitionStage(versionId: $v, stage: STAGING) { id } }', { v: (await fx.version()).id }) },
+  rollbackStage: { minRole: 'APPROVER', modelScoped: true, prepare: async (fx) => {
+    for (let i = 0; i < 2; i++) await fx.stage((await fx.version()).id, 'PRODUCTION');
+    return call('mutation($m: ID!) { rollbackStage(modelId: $m) { id } }', { m: fx.model.id });
+  } },
+  setAlias: { minRole: 'APPROVER', modelScoped: true, prepare: async (fx) =>
+    call('mutation($m: ID!, $v: ID!) { setAlias(modelId: $m, alias: "champion", versionId: $v) { id } }', { m: fx.model.id, v: (await fx.version()).id }) },
+  deleteAlias: { minRole: 'APPROVER', modelScoped: true, prepare: async (fx) => {
+    const alias = unique('gone');
+    await fx.t.ok('mutation($m: ID!, $a: String!, $v: ID!) { setAlias(modelId: $m, alias: $a, versionId: $v) { id } }',
+      { m: fx.model.id, a: alias, v: (await fx.version()).id }, fx.admin);
+    return call('mutation($m: ID!, $a: String!) { deleteAlias(modelId: $m, alias: $a) { id } }', { m: fx.model.id, a: alias });
+  } },
+  approveTransitionRequest: { minRole: 'APPROVER', modelScoped: true, prepare: async (fx) =>
+    call('mutation($id: ID!) { approveTransitionRequest(id: $id) { id status } }', { id: await fx.request() }) },
+  rejectTransitionRequest: { minRole: 'APPROVER', modelScoped: true, prepare: async (fx) =>
+    call('mutation($id: ID!) { rejectTransitionRequest(id: $id) { id status } }', { id: await fx.request() }) },
+  deploy: { minRole: 'APPROVER', modelScoped: true, prepare: async (fx) =>
+    call('mutation($d: ID!, $v: ID!) { deploy(deploymentId: $d, traffic: [{ versionId: $v, percent: 100 }]) { id } }', { d: await fx.deployment(0), v: (await fx.version()).id }) },
+  rollbackDeployment: { minRole: 'APPROVER', modelScoped: true, prepare: async (fx) =>
+    call('mutation($d: ID!) { rollbackDeployment(deploymentId: $d) { id } }', { d: await fx.deployment(2) }) },
+  retireDeployment: { minRole: 'APPROVER', modelScoped: true, prepare: async (fx) =>
+    call('mutation($d: ID!) { retireDeployment(deploymentId: $d) { id } }', { d: await fx.deployment(1) }) },
+  setModelPolicy: { minRole: 'ADMIN', modelScoped: false, prepare: async (fx) =>
+    call('mutation($m: ID!) { setModelPolicy(modelId: $m, input: { requiredApprovals: 0, protectedAliases: [] }) { id } }', { m: fx.other.id }) },
+  createApiToken: { minRole: 'ADMIN', modelScoped: false, prepare: async () =>
+    call('mutation { createApiToken(name: "matrix", role: VIEWER) { apiToken { id } } }') },
+  revokeApiToken: { minRole: 'ADMIN', modelScoped: false, prepare: async (fx) => {
+    const d = await fx.t.ok('mutation { createApiToken(name: "to revoke", role: VIEWER) { apiToken { id } } }', {}, fx.admin);
+    return call('mutation($id: ID!) { revokeApiToken(id: $id) }', { id: (d.createApiToken as { apiToken: { id: string } }).apiToken.id });
+  } },
+  grantModelRole: { minRole: 'ADMIN', modelScoped: false, prepare: async (fx) =>
+    call('mutation($m: ID!, $s: String!) { grantModelRole(modelId: $m, subject: $s, role: EDITOR) { subject } }', { m: fx.other.id, s: unique('jwt:someone') }) },
+  revokeModelRole: { minRole: 'ADMIN', modelScoped: false, prepare: async (fx) => {
+    const subject = unique('jwt:someone');
+    await fx.t.ok('mutation($m: ID!, $s: String!) { grantModelRole(modelId: $m, subject: $s, role: EDITOR) { subject } }', { m: fx.other.id, s: subject }, fx.admin);
+    return call('mutation($m: ID!, $s: String!) { revokeModelRole(modelId: $m, subject: $s) }', { m: fx.other.id, s: subject });
+  } },
+};
