@@ -3,8 +3,12 @@ import { dirname, resolve } from 'node:path';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { TestApp } from '../support/app';
 
-/** The README's GraphQL examples, run in order as a reader would paste them. */
-const blocks = [...readFileSync(resolve(__dirname, '../../README.md'), 'utf8').matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]);
+const graphqlBlocks = [...readFileSync(resolve(__dirname, '../../README.md'), 'utf8').matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]);
+const isSchemaOnly = (text: string) => parse(text).definitions.every((d) => d.kind !== Kind.OPERATION_DEFINITION && d.kind !== Kind.FRAGMENT_DEFINITION);
+/** The README's GraphQL examples, run in order as a reader would paste them (schema sketches, e.g. another subgraph's, are not run). */
+const blocks = graphqlBlocks.filter((text) => !isSchemaOnly(text));
+/** Schema sketches: another subgraph's SDL extending ours by key. */
+const sdlBlocks = graphqlBlocks.filter(isSchemaOnly);
 
 /** Which variable each mutation's returned id feeds (what a reader copies into Sandbox's Variables panel). */
 const ID_VARIABLE: Record<string, string> = {
@@ -114,6 +118,15 @@ describe('README examples', () => {
     t = await TestApp.start();
   });
   afterAll(() => t.stop());
+
+  it('shows another subgraph extending our entities by key, with types and keys that exist here', async () => {
+    expect(sdlBlocks).toHaveLength(1);
+    const sdl = parse(sdlBlocks[0]);
+    const extended = sdl.definitions.flatMap((d) => (d.kind === Kind.OBJECT_TYPE_DEFINITION ? [d.name.value] : []));
+    expect(extended).toEqual(['Deployment', 'ModelVersion']);
+    const ours = readFileSync(resolve(__dirname, '../../schema/schema.graphql'), 'utf8');
+    for (const type of extended) expect(ours).toMatch(new RegExp(`type ${type} implements [^{]*@key\\(fields: "id"\\)`));
+  });
 
   it('has examples, each named and each with the answer it must give', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(8);
