@@ -1,5 +1,6 @@
 import type { Database } from './db/database';
 import { ComparisonService } from './comparison/comparison.service';
+import { MetricDirectionService } from './comparison/metric-direction.service';
 import { DatasetService } from './dataset/dataset.service';
 import { DeploymentService } from './deployment/deployment.service';
 import { ExperimentService } from './experiment/experiment.service';
@@ -29,6 +30,7 @@ export interface Services {
   rollouts: RolloutService;
   nodes: NodeService;
   comparison: ComparisonService;
+  metricDirections: MetricDirectionService;
   evaluations: EvaluationService;
 }
 
@@ -50,5 +52,6 @@ export function createServices(db: Database): Services {
     deployments: new DeploymentService(db),
     lineage: new LineageService(db),
     comparison: new ComparisonService(),
+    metricDirections: new MetricDirectionService(db),
   };
 }
