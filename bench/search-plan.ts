@@ -1,7 +1,8 @@
 /**
  * `npm run bench:search-plan [-- --scale 1000000]`: seeds `scale` model versions (default 100,000), each
- * with an `acc` and a `loss` registration metric, by direct inserts; prints the engine's plan for a
- * metric-threshold search ordered by that metric (SQLite EXPLAIN QUERY PLAN, MariaDB EXPLAIN) and times
+ * with an `acc` and a `loss` registration metric and an evaluation on a test set, by direct inserts; prints the
+ * engine's plans for a metric-threshold search ordered by that metric (and with an evaluation threshold, and ordered
+ * by the evaluation metric) (SQLite EXPLAIN QUERY PLAN, MariaDB EXPLAIN) and times
  * the first page through the GraphQL layer (median of 10 runs after 2 warm-ups).
  *
  * BENCH_DATABASE_URL: mysql://…/ or mariadb://… (a fresh database there, dropped after), sqlite:PATH (a new
@@ -12,7 +13,7 @@ import { pino } from 'pino';
 import { RegistryApp } from '../src/app';
 import { defaultQueryLimits } from '../src/config';
 import { createLineageBenchDatabase } from './lineage/database';
-import { explainSearch, PLAN_FILTER, seedSearchVersions } from './search/plan';
+import { BENCH_TEST_SET, explainSearch, PLAN_EVALUATION_FILTER, PLAN_EVALUATION_ORDER_FILTER, PLAN_FILTER, seedSearchVersions } from './search/plan';
 
 const SEARCH = `query($f: ModelVersionSearch) { modelVersions(filter: $f, orderBy: { field: METRIC, metricKey: "acc", direction: DESC }, first: 20) {
   nodes { id } } }`;
@@ -34,10 +35,14 @@ async function main(): Promise<void> {
     const modelId = (model.body.kind === 'single' ? model.body.singleResult.data?.registerModel as { id: string } : null)!.id;
     let started = Date.now();
     await seedSearchVersions(app.db, modelId, scale);
-    await app.db.manager.query(app.db.engine === 'sqlite' ? 'ANALYZE' : 'ANALYZE TABLE metric, model_version');
-    console.log(`${database.label}: ${scale} versions, ${2 * scale} metric rows seeded in ${Date.now() - started} ms`);
+    await app.db.manager.query(app.db.engine === 'sqlite' ? 'ANALYZE' : 'ANALYZE TABLE metric, model_version, evaluation');
+    console.log(`${database.label}: ${scale} versions, ${scale} evaluations, ${3 * scale} metric rows seeded in ${Date.now() - started} ms`);
     console.log(`filter ${JSON.stringify(PLAN_FILTER)}, orderBy acc DESC, first 20; plan:`);
     for (const line of await explainSearch(app.db)) console.log(`  ${line}`);
+    console.log(`filter ${JSON.stringify(PLAN_EVALUATION_FILTER)}, orderBy acc DESC; plan:`);
+    for (const line of await explainSearch(app.db, PLAN_EVALUATION_FILTER)) console.log(`  ${line}`);
+    console.log(`filter ${JSON.stringify(PLAN_EVALUATION_ORDER_FILTER)}, orderBy acc on ${BENCH_TEST_SET} DESC; plan:`);
+    for (const line of await explainSearch(app.db, PLAN_EVALUATION_ORDER_FILTER, BENCH_TEST_SET)) console.log(`  ${line}`);
     const times: number[] = [];
     for (let run = 0; run < 12; run++) {
       started = performance.now();
