@@ -64,7 +64,7 @@ export const PLAN_EVALUATION_ORDER_FILTER: ModelVersionSearch = {
  * The engine's plan for a search ordered by `acc` (registration, or on `orderDataset`'s evaluations): SQLite EXPLAIN QUERY PLAN
  * details, MariaDB EXPLAIN rows (table, type, key, rows, Extra).
  */
-export async function explainSearch(db: Database, filter: ModelVersionSearch = PLAN_FILTER, orderDataset: string | null = null): Promise<string[]> {
+export async function explainSearch(db: Database, filter: ModelVersionSearch | null = PLAN_FILTER, orderDataset: string | null = null): Promise<string[]> {
   const qb = metricSearchQuery(db, filter, 'acc', SortDirection.DESC, { size: 20, backward: false, after: null, before: null }, orderDataset);
   const [sql, params] = qb.getQueryAndParameters();
   if (db.engine === 'sqlite') {

@@ -7,15 +7,16 @@ import { Evaluation } from './evaluation.entity';
 const step = (m: string) => `COALESCE(${m}.step, -1)`;
 
 /**
- * SQL: the point `m` of evaluation `e` is its version's latest of that key on e's dataset version — no
- * point of the same key, in any evaluation of the same version on the same dataset version, has a higher
- * step, or the same step and a later id. Each probe reads the (dataset_version_id, version_id) index of
- * `evaluation` and the (entity_id, key, step) index of `metric`. Search and comparison both use it.
+ * SQL: the point `m`, of an evaluation of version `version` on dataset version `dataset` (SQL expressions),
+ * is that version's latest of its key there — no point of the same key, in any evaluation of the same
+ * version on the same dataset version, has a higher step, or the same step and a later id. Each probe reads
+ * the (dataset_version_id, version_id) index of `evaluation` and the (entity_id, key, step) index of
+ * `metric`. Search and comparison both use it.
  */
-export function latestEvaluationPoint(m: string, e: string): string {
-  const [ml, el] = [`${m}l`, `${e}l`];
+export function latestEvaluationPoint(m: string, version: string, dataset: string): string {
+  const [ml, el] = [`${m}l`, `${m}e`];
   return `NOT EXISTS (SELECT 1 FROM evaluation ${el} INNER JOIN metric ${ml} ON ${ml}.entity_id = ${el}.id AND ${ml}.key = ${m}.key
-    WHERE ${el}.dataset_version_id = ${e}.dataset_version_id AND ${el}.version_id = ${e}.version_id
+    WHERE ${el}.dataset_version_id = ${dataset} AND ${el}.version_id = ${version}
       AND (${step(ml)} > ${step(m)} OR (${step(ml)} = ${step(m)} AND ${ml}.id > ${m}.id)))`;
 }
 
@@ -32,7 +33,7 @@ export const latestEvaluationMetrics = defineLoader('latestEvaluationMetrics', (
       .innerJoin(Evaluation, 'e', 'e.id = m.entity_id')
       .select(['m.key AS point_key', 'm.value AS point_value', 'e.version_id AS point_version'])
       .where('e.dataset_version_id = :evaluatedOn AND e.version_id IN (:...evaluatedVersions)', { evaluatedOn: datasetVersionId, evaluatedVersions: [...versionIds] })
-      .andWhere(latestEvaluationPoint('m', 'e'))
+      .andWhere(latestEvaluationPoint('m', 'e.version_id', 'e.dataset_version_id'))
       .getRawMany<{ point_key: string; point_value: number | string; point_version: string }>();
     const byVersion = new Map<string, EvaluatedMetric[]>();
     for (const r of rows) {

@@ -50,16 +50,20 @@ describe('modelVersions search plan', () => {
     }
   });
 
-  it('orders by an evaluation metric from the same (key, value) index range, joining evaluations by primary key', async () => {
-    const plan = await explainSearch(t.app.db, PLAN_EVALUATION_ORDER_FILTER, BENCH_TEST_SET);
+  it.each([
+    ['with its own threshold as the range', PLAN_EVALUATION_ORDER_FILTER],
+    ['without a filter', null],
+  ] as const)('orders by an evaluation metric from the (key, value) index in value order, %s: no scan, no sort', async (_name, filter) => {
+    const plan = await explainSearch(t.app.db, filter, BENCH_TEST_SET);
     const text = plan.join('\n');
     if (process.env.SHOW_PLAN) process.stdout.write(`${text}\n`);
     if (t.engine === 'sqlite') {
-      expect(plan[0]).toMatch(/^SEARCH om USING (COVERING )?INDEX IDX_metric_key_value \(key=\? AND value>\?\)$/);
+      expect(plan[0]).toMatch(filter ? /^SEARCH om USING INDEX IDX_metric_key_value \(key=\? AND value>\?\)$/ : /^SEARCH om USING INDEX IDX_metric_key_value \(key=\?\)$/);
+      expect(text).toMatch(/SEARCH oe USING INDEX sqlite_autoindex_evaluation_1 \(id=\?\)/);
       expect(text).not.toMatch(/SCAN (om|oe|sm|se|metric|evaluation)/);
       expect(text).not.toMatch(/TEMP B-TREE/);
     } else {
-      expect(plan[0]).toMatch(/table=om type=range key=IDX_metric_key_value/);
+      expect(plan[0]).toMatch(/table=om type=(range|ref) key=IDX_metric_key_value/);
       expect(text).not.toMatch(/type=ALL/);
       expect(text).not.toMatch(/filesort/);
     }
