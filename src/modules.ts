@@ -15,6 +15,8 @@ import { TransitionReview } from './lifecycle/transition-request.entity';
 import { LineageEdgeRow } from './lineage/lineage-edge.entity';
 import { DatasetVersionSource } from './dataset/dataset.entity';
 import { ComparisonResolver } from './comparison/comparison.resolver';
+import { MetricDirection } from './comparison/metric-direction.entity';
+import { MetricDirectionResolver } from './comparison/metric-direction.resolver';
 import { ExperimentResolver } from './experiment/experiment.resolver';
 import { DatasetResolver } from './dataset/dataset.resolver';
 import { DatasetVersionResolver } from './dataset/dataset-version.resolver';
@@ -40,6 +42,7 @@ export const ENTITIES: EntityList = [
   RunInput, ModelVersionDataset, DatasetVersionSource, Tag, Metric, IdempotencyKey, LineageEdgeRow, StageTransition,
   ModelAliasRow, AliasEvent, ModelPolicy, TransitionReview, DeploymentRevision, TrafficRow, Evaluation,
   ApiToken, ModelGrant,
+  MetricDirection,
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -47,7 +50,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   NodeResolver, ExperimentResolver, RunResolver, ModelResolver, ModelVersionResolver, DatasetResolver,
   DatasetVersionResolver, DeploymentResolver, LineageResolver, ...ONE_HOP_RESOLVERS,
   ReproducibilityResolver, LifecycleMutations, ...LIFECYCLE_FIELD_RESOLVERS, DeploymentRevisionFields, VersionDeploymentFields,
-  ComparisonResolver,
+  ComparisonResolver, MetricDirectionResolver,
   EvaluationResolver, MetricPointResolver, VersionEvaluationFields,
   AuthResolver, ModelGrantFields,
 ];

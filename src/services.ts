@@ -1,5 +1,6 @@
 import type { Database } from './db/database';
 import { ComparisonService } from './comparison/comparison.service';
+import { MetricDirectionService } from './comparison/metric-direction.service';
 import { DatasetService } from './dataset/dataset.service';
 import { DeploymentService } from './deployment/deployment.service';
 import { ExperimentService } from './experiment/experiment.service';
@@ -31,6 +32,7 @@ export interface Services {
   rollouts: RolloutService;
   nodes: NodeService;
   comparison: ComparisonService;
+  metricDirections: MetricDirectionService;
   evaluations: EvaluationService;
   tokens: TokenService;
   grants: GrantService;
@@ -56,5 +58,6 @@ export function createServices(db: Database): Services {
     comparison: new ComparisonService(),
     tokens: new TokenService(db),
     grants: new GrantService(db),
+    metricDirections: new MetricDirectionService(db),
   };
 }

@@ -11,4 +11,7 @@ export class CompareVersionsArgs {
   @MaxItems(MAX_COMPARED)
   @UniqueBy('id')
   ids: string[];
+
+  @Field(() => ID, { nullable: true, description: 'Compare the versions\' evaluations on this dataset version (latest point per key) instead of their registration metrics' })
+  datasetVersionId?: string | null;
 }

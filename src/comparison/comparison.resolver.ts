@@ -8,9 +8,10 @@ import { VersionComparison } from './comparison.types';
 export class ComparisonResolver {
   @Authorized(Role.VIEWER)
   @Query(() => VersionComparison, {
-    description: '2 to 10 model versions of any models side by side: hyperparameters, registration metrics, data, tags, commits, signature compatibility',
+    description: '2 to 10 model versions of any models side by side: hyperparameters, metrics (registration, or evaluations on '
+      + 'datasetVersionId), data, tags, commits, signature compatibility',
   })
-  compareVersions(@Ctx() ctx: Context, @Args() { ids }: CompareVersionsArgs): Promise<VersionComparison> {
-    return ctx.services.comparison.compare(ctx.loaders, ids);
+  compareVersions(@Ctx() ctx: Context, @Args() { ids, datasetVersionId }: CompareVersionsArgs): Promise<VersionComparison> {
+    return ctx.services.comparison.compare(ctx.loaders, ids, datasetVersionId ?? null);
   }
 }

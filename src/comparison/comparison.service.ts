@@ -5,11 +5,11 @@ import { latestMetricsByEntity, type Metric } from '../common/metrics';
 import type { JsonValue } from '../common/scalars';
 import { tagsByEntity } from '../common/tags';
 import { datasetVersionById } from '../dataset/dataset.loaders';
+import { latestEvaluationMetrics } from '../evaluation/latest-points';
 import { effectiveHyperparameters } from '../lineage/reproducibility';
 import type { ModelVersion } from '../model-version/model-version.entity';
 import { datasetsOfVersion, versionById } from '../model-version/model-version.loaders';
-import type { Run } from '../run/run.entity';
-import { runById } from '../run/run.loaders';
+import { directionsOfModel } from './metric-direction.loaders';
 import { breakingChanges } from './signature';
 import type { MetricDiff, ParamDiff, VersionComparison, VersionDatasets } from './comparison.types';
 
@@ -46,39 +46,53 @@ function diffRows<T>(rows: Map<string, T>[]): { key: string; values: (T | null)[
 /** 0.84 − 0.81 is 0.029999999999999916 in binary floating point: 12 significant digits drop the noise, not the signal. */
 const delta = (v: number, first: number): number => Number((v - first).toPrecision(12));
 
-function metricDiff(key: string, versions: ModelVersion[], values: (number | null)[]): MetricDiff {
-  const higher = higherIsBetter(key);
+/**
+ * One key across the versions. `directions[i]` is version i's model's direction for the key (its own, else
+ * by name). When they disagree no version is best: the values are not comparable on one scale of "better".
+ */
+function metricDiff(key: string, versions: ModelVersion[], values: (number | null)[], directions: boolean[]): MetricDiff {
+  const higher = directions[0];
+  const disagree = directions.some((d) => d !== higher);
   const first = values[0];
   let best: number | null = null;
-  values.forEach((v, i) => {
-    if (v != null && (best === null || (higher ? v > values[best]! : v < values[best]!))) best = i;
-  });
+  if (!disagree) {
+    values.forEach((v, i) => {
+      if (v != null && (best === null || (higher ? v > values[best]! : v < values[best]!))) best = i;
+    });
+  }
   return {
-    key, values, higherIsBetter: higher,
+    key, values, higherIsBetter: higher, directionsDisagree: disagree,
     deltas: values.map((v) => (v == null || first == null ? null : delta(v, first))),
     best: best === null ? null : versions[best],
   };
 }
 
-/** Versions side by side from registration data; every part is one batched load, whatever the count. */
+/**
+ * Versions side by side from registration data (or, with a dataset version, the metrics of their evaluations
+ * on it); every part is one batched load, whatever the count.
+ */
 export class ComparisonService {
-  async compare(loaders: Loaders, ids: string[]): Promise<VersionComparison> {
+  async compare(loaders: Loaders, ids: string[], datasetVersionId: string | null = null): Promise<VersionComparison> {
+    // Both lookups in one round; an unknown version id is reported before an unknown dataset version.
+    const evaluatedOn = datasetVersionId == null ? null : this.datasetVersionExists(loaders, datasetVersionId);
+    evaluatedOn?.catch(() => undefined); // awaited below, unless a version id fails first
     const versions = await this.load(loaders, ids);
-    const runIds = [...new Set(versions.flatMap((v) => (v.runId ? [v.runId] : [])))];
-    const [runs, metrics, tags, links] = await Promise.all([
-      loaders.get(runById).loadMany(runIds),
-      loaders.get(latestMetricsByEntity).loadMany(ids),
+    if (evaluatedOn && !(await evaluatedOn)) throw new NotFoundError('DatasetVersion', datasetVersionId!, 'datasetVersionId');
+    const modelIds = [...new Set(versions.map((v) => v.modelId))];
+    const [metricRows, directions, tags, links] = await Promise.all([
+      this.metrics(loaders, ids, datasetVersionId),
+      loaders.get(directionsOfModel).loadMany(modelIds),
       loaders.get(tagsByEntity).loadMany(ids),
       loaders.get(datasetsOfVersion).loadMany(ids),
     ]);
-    const runOf = new Map(present(runs).map((r): [string, Run] => [r.id, r]));
-    const effective = versions.map((v) => effectiveHyperparameters(v, v.runId ? runOf.get(v.runId) ?? null : null));
-    const metricRows = metrics.map((m) => new Map(asList<Metric>(m).map((p): [string, number] => [p.key, p.value])));
+    const own = new Map(modelIds.map((id, i) => [id, new Map(asList(directions[i]).map((d): [string, boolean] => [d.key, d.higherIsBetter]))]));
+    const directionsOf = (key: string) => versions.map((v) => own.get(v.modelId)?.get(key) ?? higherIsBetter(key));
+    const effective = versions.map((v) => effectiveHyperparameters(v));
     return {
       versions,
       params: diffRows(effective.map((e) => entriesOf(e.hyperparameters))) as ParamDiff[],
       paramSources: effective.map((e) => e.hyperparametersSource),
-      metrics: diffRows(metricRows).map((d) => metricDiff(d.key, versions, d.values)),
+      metrics: diffRows(metricRows).map((d) => metricDiff(d.key, versions, d.values, directionsOf(d.key))),
       ...(await this.datasets(loaders, versions, links.map((l) => asList(l)))),
       tags: diffRows(tags.map((t) => new Map(asList(t).map((tag): [string, string] => [tag.key, tag.value])))),
       gitCommits: versions.map((v) => v.gitCommit),
@@ -87,6 +101,18 @@ export class ComparisonService {
         return { version: v, against: versions[0], compatible: breaking.length === 0, breaking };
       }),
     };
+  }
+
+  /** Per version, key → value: the latest registration point, or the latest evaluation point on the dataset version. */
+  private async metrics(loaders: Loaders, ids: string[], datasetVersionId: string | null): Promise<Map<string, number>[]> {
+    const points = datasetVersionId == null
+      ? await loaders.get(latestMetricsByEntity).loadMany(ids)
+      : await loaders.get(latestEvaluationMetrics, datasetVersionId).loadMany(ids);
+    return points.map((p) => new Map(asList<Pick<Metric, 'key' | 'value'>>(p).map((m): [string, number] => [m.key, m.value])));
+  }
+
+  private async datasetVersionExists(loaders: Loaders, id: string): Promise<boolean> {
+    return isIdOf('DatasetVersion', id) && (await loaders.get(datasetVersionById).load(id)) != null;
   }
 
   /** One statement for all ids; the first unknown or malformed id is NOT_FOUND naming its position. */

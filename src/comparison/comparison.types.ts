@@ -27,7 +27,10 @@ export class TagDiff {
   differs: boolean;
 }
 
-@ObjectType({ description: 'One registration metric across the compared versions (its latest point per version: highest step, then last logged)' })
+@ObjectType({
+  description: 'One metric key across the compared versions: each one\'s latest point (highest step, then last logged) of its registration '
+    + 'metrics, or of its evaluations on the dataset version compared on',
+})
 export class MetricDiff {
   @Field()
   key: string;
@@ -38,15 +41,21 @@ export class MetricDiff {
   @Field(() => [Float], { nullable: 'items', description: 'value − the first version\'s value, rounded to 12 significant digits (0 for the first); null where either is null' })
   deltas: (number | null)[];
 
-  @Field(() => ModelVersion, { nullable: true, description: 'The version with the best value (the earliest in `versions` on a tie); null when none has one' })
+  @Field(() => ModelVersion, {
+    nullable: true,
+    description: 'The version with the best value (the earliest in `versions` on a tie); null when none has one or when `directionsDisagree`',
+  })
   best: ModelVersion | null;
 
   @Field({
-    description: 'False when the key, split into words (at non-alphanumerics and camelCase humps, lowercased), contains loss, logloss, nll, '
-      + 'error, err, rmse, mse, mae, mape, msle, rmsle, perplexity, ppl, wer or cer — unless its first word is neg or negative '
-      + '(negated scores such as neg_log_loss); true otherwise',
+    description: 'The direction of the first version\'s model: set with setMetricDirection, else by name — false when the key, split into '
+      + 'words (at non-alphanumerics and camelCase humps, lowercased), contains loss, logloss, nll, error, err, rmse, mse, mae, mape, msle, '
+      + 'rmsle, perplexity, ppl, wer or cer, unless its first word is neg or negative (negated scores such as neg_log_loss); true otherwise',
   })
   higherIsBetter: boolean;
+
+  @Field({ description: 'True when the compared versions\' models do not all have the same direction for the key; then `best` is null' })
+  directionsDisagree: boolean;
 }
 
 @ObjectType({ description: 'The data one compared version was registered with' })
@@ -75,7 +84,7 @@ export class SignatureCompatibility {
   breaking: string[];
 }
 
-@ObjectType({ description: 'Model versions side by side; registration data only (hyperparameters, metrics, datasets, tags, code, signature)' })
+@ObjectType({ description: 'Model versions side by side: registration data (hyperparameters, metrics, datasets, tags, code, signature), or evaluation metrics on one dataset version' })
 export class VersionComparison {
   @Field(() => [ModelVersion], { description: 'In the order of `ids`' })
   versions: ModelVersion[];
@@ -86,7 +95,7 @@ export class VersionComparison {
   @Field(() => [HyperparametersSource], { nullable: 'items', description: 'Where each version\'s params come from; null when it has none' })
   paramSources: (HyperparametersSource | null)[];
 
-  @Field(() => [MetricDiff], { description: 'Per registration metric key (union over versions, code-point order)' })
+  @Field(() => [MetricDiff], { description: 'Per metric key (union over versions, code-point order): registration metrics, or evaluations on the dataset version compared on' })
   metrics: MetricDiff[];
 
   @Field(() => [VersionDatasets], { description: 'In the order of `versions`' })

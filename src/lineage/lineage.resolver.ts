@@ -84,7 +84,7 @@ export class ReproducibilityResolver {
     ]);
     const missing = missingOf(v, run, datasets);
     return {
-      complete: missing.length === 0, missing, gitRepo: v.gitRepo, gitCommit: v.gitCommit, ...effectiveHyperparameters(v, run),
+      complete: missing.length === 0, missing, gitRepo: v.gitRepo, gitCommit: v.gitCommit, ...effectiveHyperparameters(v),
       artifactUri: v.artifactUri, artifactDigest: v.artifactDigest, run, datasets, parents,
     };
   }

@@ -83,13 +83,13 @@ export const upstreamOfVersion = defineLoader('upstreamOfVersion', (db) =>
 );
 
 /**
- * The hyperparameters that made a version: its own when registered with them (a deliberate, complete
- * statement, so they replace the run's rather than merge), else the params its run logged.
+ * The hyperparameters that made a version, as stored at registration (`effectiveHyperparametersOf`: its
+ * own, else its run's params), and where they come from.
  */
-export function effectiveHyperparameters(v: ModelVersion, run: Run | null): Pick<Reproducibility, 'hyperparameters' | 'hyperparametersSource'> {
-  if (v.hyperparameters != null) return { hyperparameters: v.hyperparameters, hyperparametersSource: HyperparametersSource.VERSION };
-  if (run?.params != null) return { hyperparameters: run.params, hyperparametersSource: HyperparametersSource.RUN };
-  return { hyperparameters: null, hyperparametersSource: null };
+export function effectiveHyperparameters(v: ModelVersion): Pick<Reproducibility, 'hyperparameters' | 'hyperparametersSource'> {
+  if (v.effectiveHyperparameters == null) return { hyperparameters: null, hyperparametersSource: null };
+  const source = v.hyperparameters != null ? HyperparametersSource.VERSION : HyperparametersSource.RUN;
+  return { hyperparameters: v.effectiveHyperparameters, hyperparametersSource: source };
 }
 
 export function missingOf(v: ModelVersion, run: Run | null, datasets: DatasetVersion[]): string[] {
@@ -97,7 +97,7 @@ export function missingOf(v: ModelVersion, run: Run | null, datasets: DatasetVer
   if (!v.gitRepo) missing.push('gitRepo');
   if (!v.gitCommit) missing.push('gitCommit');
   if (!v.artifactDigest) missing.push('artifactDigest');
-  if (effectiveHyperparameters(v, run).hyperparameters == null) missing.push('hyperparameters');
+  if (effectiveHyperparameters(v).hyperparameters == null) missing.push('hyperparameters');
   if (!run) missing.push('run');
   if (!datasets.length) missing.push('datasets');
   return missing;

@@ -75,6 +75,10 @@ export class ModelVersion extends BaseRecord {
   @Column({ type: 'json', nullable: true })
   hyperparameters: JsonValue | null;
 
+  /** Its own hyperparameters, else its run's params (`effectiveHyperparametersOf`), fixed at registration; what search matches. */
+  @Column({ name: 'effective_hyperparameters', type: 'json', nullable: true })
+  effectiveHyperparameters: JsonValue | null;
+
   @Field(() => JSONScalar, { nullable: true, description: 'The model\'s input/output schema (columns or tensors with types and shapes)' })
   @Column({ type: 'json', nullable: true })
   signature: JsonValue | null;

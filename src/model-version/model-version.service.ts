@@ -15,6 +15,7 @@ import { Model } from '../model/model.entity';
 import { Run } from '../run/run.entity';
 import { ModelVersion, Stage } from './model-version.entity';
 import type { CreateModelVersionInput } from './model-version.inputs';
+import { effectiveHyperparametersOf } from './hyperparameters';
 import { nextVersion } from './versioning';
 import type { Connection, PageArgs } from '../common/pagination';
 import { searchVersions } from './model-version.search';
@@ -55,7 +56,8 @@ export class ModelVersionService {
     const version = em.create(ModelVersion, {
       id, modelId: model.id, version: label, sequence, stage: Stage.NONE, description: input.description ?? null,
       artifactUri: input.artifactUri, artifactDigest: input.artifactDigest ?? null, framework: input.framework ?? null,
-      hyperparameters: input.hyperparameters ?? null, signature: input.signature ?? null,
+      hyperparameters: input.hyperparameters ?? null,
+      effectiveHyperparameters: effectiveHyperparametersOf(input.hyperparameters, run?.params), signature: input.signature ?? null,
       gitRepo: input.gitRepo ?? run?.gitRepo ?? null, gitCommit: input.gitCommit ?? run?.gitCommit ?? null,
       runId: run?.id ?? null, parentId: input.parentVersionId ?? null, createdBy: actor, createdAt: at, updatedAt: at,
     });

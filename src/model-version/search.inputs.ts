@@ -3,16 +3,22 @@ import { ValidateNested } from 'class-validator';
 import { SortDirection } from '../common/pagination';
 import { JSONScalar, type JsonValue } from '../common/scalars';
 import { TagList, TagInput } from '../common/tags';
-import { LIMITS, MaxChars, MaxItems, ObjectRule, rule, UniqueBy } from '../common/validation';
-import { Stage } from './model-version.entity';
+import { LIMITS, MaxChars, MaxItems, ObjectRule, rule } from '../common/validation';
+import { DatasetRole, Stage } from './model-version.entity';
 
 const BOUNDS = ['gt', 'gte', 'lt', 'lte'] as const;
 
-@InputType({ description: 'A bound on a registration metric; every given bound must hold' })
+@InputType({ description: 'A bound on a registration metric, or on an evaluation metric on one dataset version; every given bound must hold' })
 export class MetricThreshold {
   @Field()
   @MaxChars(LIMITS.metricKey, 1)
   key: string;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Judge the version by its evaluations on this dataset version (latest point of the key: highest step, then last logged) instead of its registration metrics',
+  })
+  datasetVersionId?: string | null;
 
   @Field(() => Float, { nullable: true })
   gt?: number | null;
@@ -46,6 +52,22 @@ const IsHyperparameterMatch = () =>
     return null;
   });
 
+/** One threshold per metric key and dataset version (none: registration metrics); the error names the repeated key. */
+const UniqueThresholds = () =>
+  rule('uniqueThresholds', (v) => {
+    if (!Array.isArray(v)) return null;
+    const seen = new Map<string, number>();
+    for (let i = 0; i < v.length; i++) {
+      const t = v[i] as MetricThreshold | null;
+      if (t == null) continue;
+      const on = t.datasetVersionId == null ? '' : ` on dataset version ${JSON.stringify(t.datasetVersionId)}`;
+      const earlier = seen.get(`${t.key}\u0000${t.datasetVersionId ?? ''}`);
+      if (earlier !== undefined) return { at: [i, 'key'], message: `repeats the metric key ${JSON.stringify(t.key)}${on} of item ${earlier}` };
+      seen.set(`${t.key}\u0000${t.datasetVersionId ?? ''}`, i);
+    }
+    return null;
+  });
+
 /** Each threshold needs a bound; the error names the threshold (`filter.metrics.1`). */
 const EachHasBound = () =>
   rule('eachHasBound', (v) => {
@@ -55,6 +77,8 @@ const EachHasBound = () =>
   });
 
 @InputType({ description: 'Versions across every model; all given conditions must hold' })
+@ObjectRule<ModelVersionSearch>((f) =>
+  (f.datasetRole != null && f.datasetVersionId == null ? { field: 'datasetRole', message: 'needs datasetVersionId (the role it was used in)' } : null))
 export class ModelVersionSearch {
   @Field(() => [ID], { nullable: true, description: 'Only versions of these models' })
   @MaxItems(100)
@@ -80,19 +104,28 @@ export class ModelVersionSearch {
   @MaxChars(LIMITS.tagKey, 1)
   tagKey?: string | null;
 
-  @Field(() => [MetricThreshold], { nullable: true, description: 'Registration metrics within bounds (all of them)' })
+  @Field(() => [MetricThreshold], {
+    nullable: true,
+    description: 'Metrics within bounds (all of them): registration metrics, or evaluation metrics where a threshold names a dataset version',
+  })
   @EachHasBound()
   @MaxItems(20)
-  @UniqueBy('metric key', 'key')
+  @UniqueThresholds()
   @ValidateNested({ each: true })
   metrics?: MetricThreshold[] | null;
 
-  @Field(() => JSONScalar, { nullable: true, description: 'Hyperparameters equal to these scalar values, e.g. {"optimizer": "adam", "layers": 4}' })
+  @Field(() => JSONScalar, {
+    nullable: true,
+    description: 'Effective hyperparameters (the version\'s own, else its run\'s params) equal to these scalar values, e.g. {"optimizer": "adam", "layers": 4}',
+  })
   @IsHyperparameterMatch()
   hyperparameters?: JsonValue | null;
 
-  @Field(() => ID, { nullable: true, description: 'Versions that used this dataset version (any role)' })
+  @Field(() => ID, { nullable: true, description: 'Versions that used this dataset version (in any role, or in datasetRole)' })
   datasetVersionId?: string | null;
+
+  @Field(() => DatasetRole, { nullable: true, description: 'Only the use of datasetVersionId in this role (needs datasetVersionId)' })
+  datasetRole?: DatasetRole | null;
 
   @Field(() => Date, { nullable: true })
   createdAfter?: Date | null;
@@ -107,10 +140,11 @@ export enum ModelVersionSearchField {
 }
 registerEnumType(ModelVersionSearchField, { name: 'ModelVersionSearchField' });
 
-@InputType({ description: 'By creation, or by a registration metric (versions without it are left out)' })
+@InputType({ description: 'By creation, or by a metric: registration, or evaluations on a dataset version (versions without it are left out)' })
 @ObjectRule<ModelVersionSearchOrder>((o) => {
   if (o.field === ModelVersionSearchField.METRIC && o.metricKey == null) return { field: 'metricKey', message: 'is required to order by METRIC' };
   if (o.field !== ModelVersionSearchField.METRIC && o.metricKey != null) return { field: 'metricKey', message: 'is only for field METRIC' };
+  if (o.field !== ModelVersionSearchField.METRIC && o.datasetVersionId != null) return { field: 'datasetVersionId', message: 'is only for field METRIC' };
   return null;
 })
 export class ModelVersionSearchOrder {
@@ -120,6 +154,12 @@ export class ModelVersionSearchOrder {
   @Field(() => String, { nullable: true })
   @MaxChars(LIMITS.metricKey, 1)
   metricKey?: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Order by the versions\' evaluations of metricKey on this dataset version (latest point: highest step, then last logged) instead of registration metrics',
+  })
+  datasetVersionId?: string | null;
 
   @Field(() => SortDirection, { defaultValue: SortDirection.DESC })
   direction: SortDirection = SortDirection.DESC;

@@ -168,6 +168,12 @@ add('logEvaluation',
     field: 'metrics.1.key', message: M.empty, rule: 'empty' },
   { label: 'a negative evaluation step', query: EVAL, variables: () => ({ v: ids.v1, d: 'dsv_x', m: [{ key: 'ok', value: 1 }], s: -1 }),
     field: 'step', message: M.range(0, 2 ** 31 - 1) });
+add('setMetricDirection',
+  { label: 'an empty metric key', query: call('setMetricDirection', '$m: ID!, $k: String!', 'modelId: $m, key: $k, higherIsBetter: true'),
+    variables: () => ({ m: ids.model, k: '' }), field: 'key', message: M.empty, rule: 'empty' });
+add('clearMetricDirection',
+  { label: 'an empty metric key', query: call('clearMetricDirection', '$m: ID!, $k: String!', 'modelId: $m, key: $k'),
+    variables: () => ({ m: ids.model, k: '' }), field: 'key', message: M.empty, rule: 'empty' });
 add('finishRun',
   { label: 'status RUNNING', query: call('finishRun', '$r: ID!', 'runId: $r, status: RUNNING'), variables: () => ({ r: ids.run }),
     field: 'status', message: 'must be FINISHED, FAILED or KILLED' });

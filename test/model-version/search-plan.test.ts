@@ -1,4 +1,4 @@
-import { explainSearch, seedSearchVersions } from '../../bench/search/plan';
+import { BENCH_TEST_SET, explainSearch, PLAN_EVALUATION_FILTER, PLAN_EVALUATION_ORDER_FILTER, seedSearchVersions } from '../../bench/search/plan';
 import { TestApp } from '../support/app';
 import { seed } from '../support/seed';
 
@@ -13,7 +13,7 @@ describe('modelVersions search plan', () => {
     const model = await seed(t).model();
     // Fewer on MariaDB, whose recursive inserts are slower; the plan is the same from a few thousand rows up.
     await seedSearchVersions(t.app.db, model.id, t.engine === 'sqlite' ? 20_000 : 10_000);
-    await t.app.db.manager.query(t.engine === 'sqlite' ? 'ANALYZE' : 'ANALYZE TABLE metric, model_version');
+    await t.app.db.manager.query(t.engine === 'sqlite' ? 'ANALYZE' : 'ANALYZE TABLE metric, model_version, evaluation');
   }, 60_000);
   afterAll(() => t.stop());
 
@@ -27,6 +27,43 @@ describe('modelVersions search plan', () => {
       expect(text).not.toMatch(/TEMP B-TREE/);
     } else {
       expect(plan[0]).toMatch(/table=om type=range key=IDX_metric_key_value/);
+      expect(text).not.toMatch(/type=ALL/);
+      expect(text).not.toMatch(/filesort/);
+    }
+  });
+
+  it('probes evaluations by index: an evaluation threshold is an index lookup per candidate, never a scan', async () => {
+    const plan = await explainSearch(t.app.db, PLAN_EVALUATION_FILTER);
+    const text = plan.join('\n');
+    if (process.env.SHOW_PLAN) process.stdout.write(`${text}\n`);
+    if (t.engine === 'sqlite') {
+      expect(plan[0]).toMatch(/^SEARCH om USING (COVERING )?INDEX IDX_metric_key_value \(key=\? AND value>\?\)$/);
+      expect(text).toMatch(/SEARCH se0 USING (COVERING )?INDEX IDX_evaluation_dataset_version \(dataset_version_id=\? AND version_id=\?\)/);
+      expect(text).not.toMatch(/SCAN (om|oe|sm|se|metric|evaluation)/);
+      expect(text).not.toMatch(/TEMP B-TREE/);
+    } else {
+      expect(plan[0]).toMatch(/table=om type=range key=IDX_metric_key_value/);
+      // Probed per candidate, or read once as a semi-join from the metric range and evaluation primary key.
+      expect(text).toMatch(/table=se0 type=(ref|eq_ref) key=(IDX_evaluation_dataset_version|PRIMARY)/);
+      expect(text).not.toMatch(/type=ALL/);
+      expect(text).not.toMatch(/filesort/);
+    }
+  });
+
+  it.each([
+    ['with its own threshold as the range', PLAN_EVALUATION_ORDER_FILTER],
+    ['without a filter', null],
+  ] as const)('orders by an evaluation metric from the (key, value) index in value order, %s: no scan, no sort', async (_name, filter) => {
+    const plan = await explainSearch(t.app.db, filter, BENCH_TEST_SET);
+    const text = plan.join('\n');
+    if (process.env.SHOW_PLAN) process.stdout.write(`${text}\n`);
+    if (t.engine === 'sqlite') {
+      expect(plan[0]).toMatch(filter ? /^SEARCH om USING INDEX IDX_metric_key_value \(key=\? AND value>\?\)$/ : /^SEARCH om USING INDEX IDX_metric_key_value \(key=\?\)$/);
+      expect(text).toMatch(/SEARCH oe USING INDEX sqlite_autoindex_evaluation_1 \(id=\?\)/);
+      expect(text).not.toMatch(/SCAN (om|oe|sm|se|metric|evaluation)/);
+      expect(text).not.toMatch(/TEMP B-TREE/);
+    } else {
+      expect(plan[0]).toMatch(/table=om type=(range|ref) key=IDX_metric_key_value/);
       expect(text).not.toMatch(/type=ALL/);
       expect(text).not.toMatch(/filesort/);
     }

@@ -127,6 +127,12 @@ export const MUTATION_CATALOGUE: Record<string, CatalogueEntry> = {
     call('mutation($d: ID!) { rollbackDeployment(deploymentId: $d) { id } }', { d: await fx.deployment(2) }) },
   retireDeployment: { minRole: 'APPROVER', modelScoped: true, prepare: async (fx) =>
     call('mutation($d: ID!) { retireDeployment(deploymentId: $d) { id } }', { d: await fx.deployment(1) }) },
+  setMetricDirection: { minRole: 'APPROVER', modelScoped: true, prepare: async (fx) =>
+    call('mutation($m: ID!) { setMetricDirection(modelId: $m, key: "latency", higherIsBetter: false) { id } }', { m: fx.model.id }) },
+  clearMetricDirection: { minRole: 'APPROVER', modelScoped: true, prepare: async (fx) => {
+    await fx.t.ok('mutation($m: ID!) { setMetricDirection(modelId: $m, key: "recall", higherIsBetter: true) { id } }', { m: fx.model.id }, fx.admin);
+    return call('mutation($m: ID!) { clearMetricDirection(modelId: $m, key: "recall") { id } }', { m: fx.model.id });
+  } },
   setModelPolicy: { minRole: 'ADMIN', modelScoped: false, prepare: async (fx) =>
     call('mutation($m: ID!) { setModelPolicy(modelId: $m, input: { requiredApprovals: 0, protectedAliases: [] }) { id } }', { m: fx.other.id }) },
   createApiToken: { minRole: 'ADMIN', modelScoped: false, prepare: async () =>
