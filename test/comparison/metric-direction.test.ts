@@ -39,7 +39,7 @@ describe('metric direction per model', () => {
   it('a set direction overrides the name for that model; setting again replaces it; keys are listed in code-point order', async () => {
     await t.ok(SET, { m: m[0], k: 'reward_loss', h: false });
     const set = (await t.ok(SET, { m: m[0], k: 'reward_loss', h: true })).setMetricDirection;
-    expect(set.metricDirections).toEqual([{ key: 'reward_loss', higherIsBetter: true, updatedBy: 'anonymous' }]);
+    expect(set.metricDirections).toEqual([{ key: 'reward_loss', higherIsBetter: true, updatedBy: 'local' }]);
     const both = (await t.ok(SET, { m: m[0], k: 'Margin', h: false })).setMetricDirection;
     expect(both.metricDirections.map((d: { key: string }) => d.key)).toEqual(['Margin', 'reward_loss']);
     const c = await compare([v[0], v[1]]);
