@@ -14,6 +14,7 @@ import { StageTransition } from './lifecycle/stage-transition.entity';
 import { TransitionReview } from './lifecycle/transition-request.entity';
 import { LineageEdgeRow } from './lineage/lineage-edge.entity';
 import { DatasetVersionSource } from './dataset/dataset.entity';
+import { ArchivalMutations } from './archival/archival.resolver';
 import { ComparisonResolver } from './comparison/comparison.resolver';
 import { ExperimentResolver } from './experiment/experiment.resolver';
 import { DatasetResolver } from './dataset/dataset.resolver';
@@ -45,6 +46,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ReproducibilityResolver, LifecycleMutations, ...LIFECYCLE_FIELD_RESOLVERS, DeploymentRevisionFields, VersionDeploymentFields,
   ComparisonResolver,
   EvaluationResolver, MetricPointResolver, VersionEvaluationFields,
+  ArchivalMutations,
 ];
 
 type ReferenceResolver = (ref: { id: string }, ctx: Context) => Promise<unknown>;

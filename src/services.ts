@@ -1,4 +1,5 @@
 import type { Database } from './db/database';
+import { ArchivalService } from './archival/archival.service';
 import { ComparisonService } from './comparison/comparison.service';
 import { DatasetService } from './dataset/dataset.service';
 import { DeploymentService } from './deployment/deployment.service';
@@ -30,6 +31,7 @@ export interface Services {
   nodes: NodeService;
   comparison: ComparisonService;
   evaluations: EvaluationService;
+  archival: ArchivalService;
 }
 
 export function createServices(db: Database): Services {
@@ -50,5 +52,6 @@ export function createServices(db: Database): Services {
     deployments: new DeploymentService(db),
     lineage: new LineageService(db),
     comparison: new ComparisonService(),
+    archival: new ArchivalService(db),
   };
 }
