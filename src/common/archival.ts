@@ -14,7 +14,7 @@ export abstract class ArchivableRecord extends BaseRecord {
   @DateColumn('archived_at', { nullable: true })
   archivedAt: Date | null;
 
-  @Field({ description: 'Archived: left out of its list unless includeArchived, and takes no new versions or runs' })
+  @Field({ description: 'Archived: left out of its list unless includeArchived; takes no new versions, runs or deployments' })
   get archived(): boolean {
     return this.archivedAt != null;
   }

@@ -18,7 +18,18 @@ export class ArchivalDeployableStages1765300000000 implements MigrationInterface
   }
 
   async down(qr: QueryRunner): Promise<void> {
-    await qr.dropColumn('model_policy', 'deployable_stages');
-    for (const table of [...ARCHIVABLE].reverse()) await qr.dropColumn(table, 'archived_at');
+    await dropColumn(qr, 'model_policy', 'deployable_stages');
+    for (const table of [...ARCHIVABLE].reverse()) await dropColumn(qr, table, 'archived_at');
   }
+}
+
+/**
+ * On SQLite TypeORM drops a column by rebuilding the table, which fails while other rows reference it
+ * (versions → model, runs → experiment): a revert runs inside a transaction, where SQLite cannot switch
+ * foreign keys off. SQLite drops a plain column natively; then TypeORM's cached definition is reloaded.
+ */
+async function dropColumn(qr: QueryRunner, table: string, column: string): Promise<void> {
+  if (qr.connection.driver.options.type !== 'better-sqlite3') return qr.dropColumn(table, column);
+  await qr.query(`ALTER TABLE "${table}" DROP COLUMN "${column}"`);
+  await qr.getTable(table);
 }
