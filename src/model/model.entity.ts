@@ -1,5 +1,5 @@
 import { Directive, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { Column, Entity, Unique } from 'typeorm';
+import { Column, Entity, Index, Unique } from 'typeorm';
 import { EnumCheck } from '../db/constraints';
 import { ArchivableRecord } from '../common/archival';
 import { Node } from '../common/base.entity';
@@ -24,6 +24,7 @@ registerEnumType(VersioningScheme, {
 @Directive('@key(fields: "id")')
 @Entity('model')
 @Unique('UQ_model_name', ['name'])
+@Index('IDX_model_archived', ['archivedAt'])
 @EnumCheck('model', 'versioning_scheme', VersioningScheme)
 export class Model extends ArchivableRecord {
   @Field()

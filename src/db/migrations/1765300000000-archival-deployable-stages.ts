@@ -1,12 +1,13 @@
-import { TableColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { TableColumn, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
 
 const ARCHIVABLE = ['model', 'dataset', 'experiment'];
 const archivedAt = () => new TableColumn({ name: 'archived_at', type: 'datetime', precision: 6, isNullable: true });
 const deployableStages = () => new TableColumn({ name: 'deployable_stages', type: 'json', isNullable: true });
 
 /**
- * Archival instead of deletion: `archived_at` on models, datasets and experiments (null = active). No index:
- * lists read in primary-key or unique-name order and skip the few archived rows they meet.
+ * Archival instead of deletion: `archived_at` on models, datasets and experiments (null = active). Lists read
+ * in primary-key or unique-name order and skip the few archived rows they meet; the version search reads the
+ * archived models once, as a range of IDX_model_archived.
  * A model policy's `deployable_stages` (JSON list; null = every stage but ARCHIVED).
  */
 export class ArchivalDeployableStages1765300000000 implements MigrationInterface {
@@ -14,11 +15,13 @@ export class ArchivalDeployableStages1765300000000 implements MigrationInterface
 
   async up(qr: QueryRunner): Promise<void> {
     for (const table of ARCHIVABLE) await qr.addColumn(table, archivedAt());
+    await qr.createIndex('model', new TableIndex({ name: 'IDX_model_archived', columnNames: ['archived_at'] }));
     await qr.addColumn('model_policy', deployableStages());
   }
 
   async down(qr: QueryRunner): Promise<void> {
     await dropColumn(qr, 'model_policy', 'deployable_stages');
+    await qr.dropIndex('model', 'IDX_model_archived');
     for (const table of [...ARCHIVABLE].reverse()) await dropColumn(qr, table, 'archived_at');
   }
 }
