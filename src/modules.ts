@@ -14,6 +14,7 @@ import { StageTransition } from './lifecycle/stage-transition.entity';
 import { TransitionReview } from './lifecycle/transition-request.entity';
 import { LineageEdgeRow } from './lineage/lineage-edge.entity';
 import { DatasetVersionSource } from './dataset/dataset.entity';
+import { ArchivalMutations } from './archival/archival.resolver';
 import { ComparisonResolver } from './comparison/comparison.resolver';
 import { MetricDirection } from './comparison/metric-direction.entity';
 import { MetricDirectionResolver } from './comparison/metric-direction.resolver';
@@ -53,6 +54,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ComparisonResolver, MetricDirectionResolver,
   EvaluationResolver, MetricPointResolver, VersionEvaluationFields,
   AuthResolver, ModelGrantFields,
+  ArchivalMutations,
 ];
 
 type ReferenceResolver = (ref: { id: string }, ctx: Context) => Promise<unknown>;

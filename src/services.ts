@@ -1,4 +1,5 @@
 import type { Database } from './db/database';
+import { ArchivalService } from './archival/archival.service';
 import { ComparisonService } from './comparison/comparison.service';
 import { MetricDirectionService } from './comparison/metric-direction.service';
 import { DatasetService } from './dataset/dataset.service';
@@ -36,6 +37,7 @@ export interface Services {
   evaluations: EvaluationService;
   tokens: TokenService;
   grants: GrantService;
+  archival: ArchivalService;
 }
 
 export function createServices(db: Database): Services {
@@ -59,5 +61,6 @@ export function createServices(db: Database): Services {
     tokens: new TokenService(db),
     grants: new GrantService(db),
     metricDirections: new MetricDirectionService(db),
+    archival: new ArchivalService(db),
   };
 }

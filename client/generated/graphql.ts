@@ -131,6 +131,8 @@ export type MetricInput = {
 export type ModelFilter = {
   createdAfter?: string | null | undefined;
   createdBefore?: string | null | undefined;
+  /** true: archived ones too (by default they are left out) */
+  includeArchived?: boolean | null | undefined;
   /** Case-sensitive substring of the name */
   nameContains?: string | null | undefined;
   /** Only objects carrying this tag key with this value */

@@ -10,7 +10,9 @@ export type RowKey = string | { name: string };
  * Lock order. Writers take row locks in this order only, so two transactions never wait for each other
  * in a cycle (MariaDB would abort one with a deadlock; the outermost transaction then retries it):
  *
- *   TransitionRequest → Model → ModelVersion        Dataset, Deployment, Run, Experiment: each alone
+ *   TransitionRequest → Model → ModelVersion → ModelPolicy        Dataset, Run, Experiment: each alone
+ *   Deployment → Model → ModelVersion → ModelPolicy                (deploy checks its versions' stages
+ *                                                                  against the policy under their locks)
  *
  * A version is always locked under its model: `lock` takes the model's lock first (once per transaction).
  * The model row thus serializes every stage, alias, policy and approval change of the model's versions.

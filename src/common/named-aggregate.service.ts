@@ -2,6 +2,7 @@ import type {
   DeepPartial, EntityManager, EntityTarget, FindOptionsWhere, QueryDeepPartialEntity, SelectQueryBuilder,
 } from 'typeorm';
 import type { Database } from '../db/database';
+import { hideArchived, type ArchivableFilter } from './archival';
 import { now, type BaseRecord } from './base.entity';
 import { ConflictError } from './errors';
 import { applyNamedFilter, namedSort, type NamedFilter, type NamedOrder } from './filters';
@@ -31,6 +32,8 @@ export interface NamedAggregateServiceSpec<E extends NamedEntity> {
   mutation: string;
   /** How a taken-name conflict starts: `An experiment`, `A model`, … */
   noun: string;
+  /** Archived rows (ArchivableRecord) are left out of the list unless `filter.includeArchived`. */
+  archivable?: boolean;
 }
 
 /**
@@ -70,6 +73,7 @@ export abstract class NamedAggregateService<E extends NamedEntity, I extends Nam
   list(args: PageArgs, filter?: F | null, order?: NamedOrder | null): Promise<Page<E>> {
     const qb = applyNamedFilter(this.db.manager.createQueryBuilder(this.spec.entity, 'a'), filter);
     if (filter) this.filter(qb, filter);
+    if (this.spec.archivable) hideArchived(qb, filter as ArchivableFilter | null | undefined);
     return paginate(qb, namedSort<E>(order), args);
   }
 

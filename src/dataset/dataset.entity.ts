@@ -1,5 +1,6 @@
 import { Directive, Field, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique, type Relation } from 'typeorm';
+import { ArchivableRecord } from '../common/archival';
 import { BaseRecord, Node } from '../common/base.entity';
 import { JSONScalar, type JsonValue } from '../common/scalars';
 import { LIMITS } from '../common/validation';
@@ -9,7 +10,7 @@ import { ConnectionType } from '../common/pagination';
 @Directive('@key(fields: "id")')
 @Entity('dataset')
 @Unique('UQ_dataset_name', ['name'])
-export class Dataset extends BaseRecord {
+export class Dataset extends ArchivableRecord {
   @Field()
   @Column({ type: 'varchar', length: LIMITS.name })
   name: string;

@@ -1,6 +1,6 @@
 import { DescribedCreateInput } from '../common/inputs';
 import { Field, ID, InputType, Int } from 'type-graphql';
-import { NamedFilter } from '../common/filters';
+import { ArchivableFilter } from '../common/archival';
 import { JSONScalar, type JsonValue } from '../common/scalars';
 import { ExactlyOne, IntRange, IsDigest, IsName, IsUri, JsonSize, LIMITS, MaxChars, MaxItems, UniqueBy } from '../common/validation';
 
@@ -47,4 +47,4 @@ export class CreateDatasetVersionInput extends DescribedCreateInput {
 }
 
 @InputType()
-export class DatasetFilter extends NamedFilter {}
+export class DatasetFilter extends ArchivableFilter {}

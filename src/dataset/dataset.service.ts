@@ -1,4 +1,5 @@
 import type { Database } from '../db/database';
+import { requireActive } from '../common/archival';
 import { now } from '../common/base.entity';
 import { BadInputError, ConflictError } from '../common/errors';
 import { newId } from '../common/ids';
@@ -13,7 +14,7 @@ import type { CreateDatasetInput, CreateDatasetVersionInput, DatasetFilter } fro
 
 export class DatasetService extends NamedAggregateService<Dataset, CreateDatasetInput, DatasetFilter> {
   constructor(db: Database) {
-    super(db, { entity: Dataset, type: 'Dataset', mutation: 'createDataset', noun: 'A dataset' });
+    super(db, { entity: Dataset, type: 'Dataset', mutation: 'createDataset', noun: 'A dataset', archivable: true });
   }
 
   protected columns(): Partial<Dataset> {
@@ -31,6 +32,7 @@ export class DatasetService extends NamedAggregateService<Dataset, CreateDataset
       onConflict: () => new ConflictError(`Version ${JSON.stringify(input.version)} of this dataset already exists`, 'input.version'),
       create: async (em, id) => {
         const dataset = await lock(this.db, Dataset, ...parentKey('dataset', { id: input.datasetId, name: input.datasetName }));
+        requireActive(dataset, 'Dataset');
         const sources = input.derivedFromIds ?? [];
         await requireAll(em, DatasetVersion, 'DatasetVersion', sources, 'input.derivedFromIds');
         const at = now();

@@ -1,6 +1,7 @@
-import type { EntityManager, SelectQueryBuilder } from 'typeorm';
+import type { SelectQueryBuilder } from 'typeorm';
 import type { Database } from '../db/database';
-import { requireRow } from '../common/lookup';
+import { requireActive } from '../common/archival';
+import { lock } from '../common/lock';
 import { NamedAggregateService } from '../common/named-aggregate.service';
 import { Model } from '../model/model.entity';
 import { Deployment, DeploymentStatus } from './deployment.entity';
@@ -11,9 +12,9 @@ export class DeploymentService extends NamedAggregateService<Deployment, CreateD
     super(db, { entity: Deployment, type: 'Deployment', mutation: 'createDeployment', noun: 'A deployment' });
   }
 
-  /** A new deployment serves nothing yet: revision 0, no traffic. */
-  protected async columns(input: CreateDeploymentInput, em: EntityManager): Promise<Partial<Deployment>> {
-    await requireRow(em, Model, 'Model', input.modelId, 'input.modelId');
+  /** A new deployment serves nothing yet: revision 0, no traffic. Its model is locked: one being archived takes none. */
+  protected async columns(input: CreateDeploymentInput): Promise<Partial<Deployment>> {
+    requireActive(await lock(this.db, Model, input.modelId, 'input.modelId'), 'Model');
     return {
       modelId: input.modelId, environment: input.environment, endpointUrl: input.endpointUrl ?? null,
       status: DeploymentStatus.ACTIVE, revision: 0,

@@ -5,6 +5,7 @@ import { now } from '../common/base.entity';
 import { BadInputError, NotFoundError, PreconditionFailedError } from '../common/errors';
 import { isIdOf } from '../common/ids';
 import { lock } from '../common/lock';
+import { requireDeployable } from '../lifecycle/deploy-policy';
 import { linkTraffic } from '../lineage/links';
 import { ModelVersion } from '../model-version/model-version.entity';
 import { Deployment, DeploymentStatus } from './deployment.entity';
@@ -36,6 +37,7 @@ export class RolloutService {
         if (!version) throw new NotFoundError('ModelVersion', t.versionId, `traffic.${i}.versionId`);
         if (version.modelId !== deployment.modelId) throw new BadInputError(`traffic.${i}.versionId`, 'belongs to another model than the deployment');
       });
+      await requireDeployable(this.db, deployment.modelId, ids);
       return this.writeRevision(em, deployment, traffic, { kind: DeploymentRevisionKind.DEPLOY, rolledBackTo: null }, note);
     });
   }

@@ -1,13 +1,14 @@
 import { Directive, Field, ObjectType } from 'type-graphql';
 import { Column, Entity, Unique } from 'typeorm';
-import { BaseRecord, Node } from '../common/base.entity';
+import { ArchivableRecord } from '../common/archival';
+import { Node } from '../common/base.entity';
 import { LIMITS } from '../common/validation';
 
 @ObjectType({ implements: Node, description: 'A named group of training runs' })
 @Directive('@key(fields: "id")')
 @Entity('experiment')
 @Unique('UQ_experiment_name', ['name'])
-export class Experiment extends BaseRecord {
+export class Experiment extends ArchivableRecord {
   @Field()
   @Column({ type: 'varchar', length: LIMITS.name })
   name: string;

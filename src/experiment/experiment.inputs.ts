@@ -1,6 +1,6 @@
 import { DescribedCreateInput } from '../common/inputs';
 import { Field, InputType } from 'type-graphql';
-import { NamedFilter } from '../common/filters';
+import { ArchivableFilter } from '../common/archival';
 import { IsName } from '../common/validation';
 
 @InputType()
@@ -11,4 +11,4 @@ export class CreateExperimentInput extends DescribedCreateInput {
 }
 
 @InputType()
-export class ExperimentFilter extends NamedFilter {}
+export class ExperimentFilter extends ArchivableFilter {}

@@ -5,7 +5,7 @@ import type { CreateExperimentInput, ExperimentFilter } from './experiment.input
 
 export class ExperimentService extends NamedAggregateService<Experiment, CreateExperimentInput, ExperimentFilter> {
   constructor(db: Database) {
-    super(db, { entity: Experiment, type: 'Experiment', mutation: 'createExperiment', noun: 'An experiment' });
+    super(db, { entity: Experiment, type: 'Experiment', mutation: 'createExperiment', noun: 'An experiment', archivable: true });
   }
 
   protected columns(): Partial<Experiment> {

@@ -8,13 +8,15 @@ import { lock } from '../common/lock';
 import { Model } from '../model/model.entity';
 import { ModelVersion, Stage } from '../model-version/model-version.entity';
 import { AliasService } from './alias.service';
-import { ModelPolicy } from './policy.entity';
+import { defaultPolicy, ModelPolicy } from './policy.entity';
 import { StageService } from './stage.service';
 import { ReviewDecision, TransitionRequestStatus, TransitionRequest, TransitionReview } from './transition-request.entity';
 
+/** Omitted (undefined): unchanged; null: back to the default. */
 export interface PolicyInput {
-  requiredApprovals: number;
-  protectedAliases: string[];
+  requiredApprovals?: number | null;
+  protectedAliases?: string[] | null;
+  deployableStages?: Stage[] | null;
 }
 
 /** Four eyes: requests for PRODUCTION or protected aliases apply when enough other principals approve. */
@@ -26,11 +28,11 @@ export class ApprovalService {
   ) {}
 
   async setPolicy(modelId: string, input: PolicyInput, actor: string): Promise<Model> {
-    const protectedAliases = [...new Set(input.protectedAliases)].sort();
     return this.db.transaction(async (em) => {
       const model = await lock(this.db, Model, modelId, 'modelId');
-      const row = { modelId: model.id, requiredApprovals: input.requiredApprovals, protectedAliases, updatedBy: actor, updatedAt: now() };
-      if (await em.findOneBy(ModelPolicy, { modelId: model.id })) await em.update(ModelPolicy, { modelId: model.id }, row);
+      const stored = await em.findOneBy(ModelPolicy, { modelId: model.id });
+      const row = { modelId: model.id, ...policyChange(stored ?? defaultPolicy(model.id), input), updatedBy: actor, updatedAt: now() };
+      if (stored) await em.update(ModelPolicy, { modelId: model.id }, row);
       else await em.insert(ModelPolicy, row);
       return model;
     });
@@ -105,4 +107,17 @@ export class ApprovalService {
     await em.update(TransitionRequest, { id: request.id }, { status, decidedAt: at, updatedAt: at });
     return Object.assign(request, { status, decidedAt: at, updatedAt: at });
   }
+}
+
+const STAGE_ORDER = Object.values(Stage);
+
+/** The policy's columns after an input: each given field replaces (null: resets), each omitted one stays. */
+function policyChange(current: ModelPolicy, input: PolicyInput): Pick<ModelPolicy, 'requiredApprovals' | 'protectedAliases' | 'storedDeployableStages'> {
+  const pick = <T>(given: T | null | undefined, kept: T, reset: T): T => (given === undefined ? kept : given ?? reset);
+  const stages = pick(input.deployableStages, current.storedDeployableStages, null);
+  return {
+    requiredApprovals: pick(input.requiredApprovals, current.requiredApprovals, 0),
+    protectedAliases: [...new Set(pick(input.protectedAliases, current.protectedAliases, []))].sort(),
+    storedDeployableStages: stages && [...new Set(stages)].sort((a, b) => STAGE_ORDER.indexOf(a) - STAGE_ORDER.indexOf(b)),
+  };
 }

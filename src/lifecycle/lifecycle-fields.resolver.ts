@@ -12,7 +12,7 @@ import {
   aliasAt, aliasesOfModel, aliasesOfVersion, aliasEventPages, policyOf, requestById, requestsOfModel, reviewsOf,
   transitionsOfModel, transitionsOfVersion, versionInStageAt,
 } from './lifecycle.loaders';
-import { ModelPolicy } from './policy.entity';
+import { defaultPolicy, ModelPolicy } from './policy.entity';
 import { StageTransition, StageTransitionConnection } from './stage-transition.entity';
 import { ReviewDecision, TransitionRequestStatus, TransitionRequest, TransitionRequestConnection, TransitionReview } from './transition-request.entity';
 
@@ -44,9 +44,9 @@ export class ModelLifecycleFields {
     return ctx.loaders.get(aliasesOfModel).load(model.id);
   }
 
-  @FieldResolver(() => ModelPolicy, { nullable: true, description: 'Null when the model has no policy (no approvals needed)' })
-  policy(@Root() model: Model, @Ctx() ctx: Context): Promise<ModelPolicy | null> {
-    return ctx.loaders.get(policyOf).load(model.id);
+  @FieldResolver(() => ModelPolicy, { description: 'The defaults (updatedAt null) when the model has no policy set' })
+  async policy(@Root() model: Model, @Ctx() ctx: Context): Promise<ModelPolicy> {
+    return (await ctx.loaders.get(policyOf).load(model.id)) ?? defaultPolicy(model.id);
   }
 
   @FieldResolver(() => StageTransitionConnection, { description: 'Every stage change of every version, newest first' })

@@ -1,9 +1,10 @@
 import { ArgsType, Field, InputType, Int } from 'type-graphql';
-import { EachItem, IntRange, MaxItems, OneOf, rule } from '../common/validation';
+import { EachItem, IntRange, MaxItems, MinItems, OneOf, rule, UniqueBy } from '../common/validation';
 import { Stage } from '../model-version/model-version.entity';
 import { ALIAS_MAX } from './alias.entity';
 
 export const MAX_REQUIRED_APPROVALS = 10;
+const STAGE_COUNT = Object.keys(Stage).length;
 
 const ALIAS = new RegExp(`^[A-Za-z][A-Za-z0-9_.-]{0,${ALIAS_MAX - 1}}$`);
 
@@ -23,16 +24,23 @@ export class AliasArgs {
   alias: string;
 }
 
-@InputType()
+/** Every field is optional: an omitted field keeps its value, an explicit null restores its default. */
+@InputType({ description: 'Omitted fields keep their value; null restores a field\'s default' })
 export class ModelPolicyInput {
-  @Field(() => Int, { description: 'Approvals needed for PRODUCTION and protected aliases (0..10; 0 = none)' })
+  @Field(() => Int, { nullable: true, description: 'Approvals needed for PRODUCTION and protected aliases (0..10; 0 = none, the default)' })
   @IntRange(0, MAX_REQUIRED_APPROVALS)
-  requiredApprovals: number;
+  requiredApprovals?: number | null;
 
-  @Field(() => [String], { defaultValue: [] })
+  @Field(() => [String], { nullable: true, description: 'Aliases that move only through an approved request (default: none)' })
   @EachItem('isAliasName', aliasProblem)
   @MaxItems(100) // the decorator nearest the field is checked first
-  protectedAliases: string[];
+  protectedAliases?: string[] | null;
+
+  @Field(() => [Stage], { nullable: true, description: 'Stages deploy may route traffic to (1 to 4, distinct; default: every stage but ARCHIVED)' })
+  @UniqueBy('stage')
+  @MinItems(1)
+  @MaxItems(STAGE_COUNT)
+  deployableStages?: Stage[] | null;
 }
 
 /** rollbackStage replays PRODUCTION's history; other stages have no "previous holder". */

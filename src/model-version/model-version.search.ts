@@ -79,6 +79,9 @@ function thresholdCondition(t: MetricThreshold, i: number, params: Record<string
 
 /** Every filter condition as EXISTS probes of the link tables, so each stays an index lookup per version. */
 function applySearchFilter(db: Database, qb: SelectQueryBuilder<ModelVersion>, f: ModelVersionSearch | null, skip: OrderMetric | null): void {
+  // Versions of archived models are left out unless asked for: one probe of the model's primary key per version
+  // (NOT EXISTS: MariaDB would turn EXISTS into a semi-join driven by the model table, and sort).
+  if (!f?.includeArchived) qb.andWhere('NOT EXISTS (SELECT 1 FROM model sam WHERE sam.id = mv.model_id AND sam.archived_at IS NOT NULL)');
   if (!f) return;
   const params: Record<string, unknown> = {};
   const where: string[] = [];

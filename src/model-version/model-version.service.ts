@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
+import { requireActive } from '../common/archival';
 import { now } from '../common/base.entity';
 import { ConflictError } from '../common/errors';
 import { newId } from '../common/ids';
@@ -46,6 +47,7 @@ export class ModelVersionService {
 
   private async insert(em: EntityManager, id: string, input: CreateModelVersionInput, actor: string): Promise<ModelVersion> {
     const model = await lock(this.db, Model, ...parentKey('model', { id: input.modelId, name: input.modelName }));
+    requireActive(model, 'Model');
     const run = input.runId != null ? await requireRow(em, Run, 'Run', input.runId, 'input.runId') : null;
     if (input.parentVersionId != null) await requireRow(em, ModelVersion, 'ModelVersion', input.parentVersionId, 'input.parentVersionId');
     const datasets = input.datasets ?? [];

@@ -132,6 +132,9 @@ export class ModelVersionSearch {
 
   @Field(() => Date, { nullable: true })
   createdBefore?: Date | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'true: versions of archived models too (by default they are left out)' })
+  includeArchived?: boolean | null;
 }
 
 export enum ModelVersionSearchField {

@@ -1,7 +1,8 @@
 import { Directive, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { Column, Entity, Unique } from 'typeorm';
+import { Column, Entity, Index, Unique } from 'typeorm';
 import { EnumCheck } from '../db/constraints';
-import { BaseRecord, Node } from '../common/base.entity';
+import { ArchivableRecord } from '../common/archival';
+import { Node } from '../common/base.entity';
 import { LIMITS } from '../common/validation';
 import { ConnectionType } from '../common/pagination';
 
@@ -23,8 +24,9 @@ registerEnumType(VersioningScheme, {
 @Directive('@key(fields: "id")')
 @Entity('model')
 @Unique('UQ_model_name', ['name'])
+@Index('IDX_model_archived', ['archivedAt'])
 @EnumCheck('model', 'versioning_scheme', VersioningScheme)
-export class Model extends BaseRecord {
+export class Model extends ArchivableRecord {
   @Field()
   @Column({ type: 'varchar', length: LIMITS.name })
   name: string;

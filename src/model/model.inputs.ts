@@ -1,6 +1,6 @@
 import { DescribedCreateInput } from '../common/inputs';
 import { Field, InputType } from 'type-graphql';
-import { NamedFilter } from '../common/filters';
+import { ArchivableFilter } from '../common/archival';
 import { IsName } from '../common/validation';
 import { VersioningScheme } from './model.entity';
 
@@ -15,4 +15,4 @@ export class RegisterModelInput extends DescribedCreateInput {
 }
 
 @InputType()
-export class ModelFilter extends NamedFilter {}
+export class ModelFilter extends ArchivableFilter {}

@@ -5,7 +5,7 @@ import type { ModelFilter, RegisterModelInput } from './model.inputs';
 
 export class ModelService extends NamedAggregateService<Model, RegisterModelInput, ModelFilter> {
   constructor(db: Database) {
-    super(db, { entity: Model, type: 'Model', mutation: 'registerModel', noun: 'A model' });
+    super(db, { entity: Model, type: 'Model', mutation: 'registerModel', noun: 'A model', archivable: true });
   }
 
   protected columns(input: RegisterModelInput): Partial<Model> {

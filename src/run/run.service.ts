@@ -1,10 +1,11 @@
 import type { Database } from '../db/database';
+import { requireActive } from '../common/archival';
 import { now } from '../common/base.entity';
 import { BadInputError, ConflictError, PreconditionFailedError } from '../common/errors';
 import { newId } from '../common/ids';
 import { createOnce } from '../common/idempotency';
 import { lock } from '../common/lock';
-import { requireAll, requireRow } from '../common/lookup';
+import { requireAll } from '../common/lookup';
 import { insertMetrics, type MetricInput } from '../common/metrics';
 import { insertTags } from '../common/tags';
 import { DatasetVersion } from '../dataset/dataset.entity';
@@ -26,7 +27,8 @@ export class RunService {
       find: (id) => this.db.manager.findOneBy(Run, { id }),
       onConflict: () => new ConflictError('The run conflicts with an existing one'),
       create: async (em, id) => {
-        await requireRow(em, Experiment, 'Experiment', input.experimentId, 'input.experimentId');
+        // Locked: an experiment being archived at the same time takes no new run.
+        requireActive(await lock(this.db, Experiment, input.experimentId, 'input.experimentId'), 'Experiment');
         const inputIds = input.inputDatasetVersionIds ?? [];
         await requireAll(em, DatasetVersion, 'DatasetVersion', inputIds, 'input.inputDatasetVersionIds');
         const at = now();

@@ -38,6 +38,17 @@ describe('per-model grants', () => {
     expect((await t.fails(POLICY, { m: a.id, n: 1 }, editor.headers)).code).toBe('FORBIDDEN');
   });
 
+  it('a grant authorizes archiving and restoring its model only', async () => {
+    const approver = await t.mint('EDITOR');
+    const [c, d] = [await seed(t, t.admin).model(), await seed(t, t.admin).model()];
+    await t.ok(GRANT, { m: c.id, s: approver.subject, r: 'APPROVER' }, t.admin);
+    const ARCHIVE = 'mutation($id: ID!) { archiveModel(id: $id) { id archived } }';
+    expect((await t.ok(ARCHIVE, { id: c.id }, approver.headers)).archiveModel).toEqual({ id: c.id, archived: true });
+    expect((await t.ok('mutation($id: ID!) { restoreModel(id: $id) { archived } }', { id: c.id }, approver.headers)).restoreModel.archived).toBe(false);
+    expect(await t.fails(ARCHIVE, { id: d.id }, approver.headers)).toMatchObject({ code: 'FORBIDDEN', message: 'archiveModel needs the APPROVER role (globally or on the model); you have EDITOR' });
+    expect((await t.ok('query($id: ID!) { model(id: $id) { archived } }', { id: d.id }, t.admin)).model.archived).toBe(false);
+  });
+
   it('lists grants on Model.grants in one batched read, replaces a grant, and revokes it', async () => {
     const viewer = await t.mint('VIEWER');
     await t.ok(GRANT, { m: b.id, s: viewer.subject, r: 'EDITOR' }, t.admin);

@@ -78,7 +78,13 @@ add('setModelPolicy',
   { label: 'a bad protected alias', query: POLICY, variables: () => ({ m: ids.model, p: { requiredApprovals: 1, protectedAliases: ['ok', 'not ok'] } }),
     field: 'input.protectedAliases.1', message: M.alias, rule: 'alias name' },
   { label: '101 protected aliases', query: POLICY, variables: () => ({ m: ids.model, p: { requiredApprovals: 1, protectedAliases: Array.from({ length: 101 }, (_, i) => `a${i}`) } }),
-    field: 'input.protectedAliases', message: M.tooMany(100) });
+    field: 'input.protectedAliases', message: M.tooMany(100) },
+  { label: 'a repeated deployable stage', query: POLICY, variables: () => ({ m: ids.model, p: { deployableStages: ['STAGING', 'PRODUCTION', 'STAGING'] } }),
+    field: 'input.deployableStages.2', message: 'repeats the stage "STAGING" of item 0' },
+  { label: '5 deployable stages', query: POLICY, variables: () => ({ m: ids.model, p: { deployableStages: ['NONE', 'STAGING', 'PRODUCTION', 'ARCHIVED', 'NONE'] } }),
+    field: 'input.deployableStages', message: M.tooMany(4) },
+  { label: 'no deployable stage', query: POLICY, variables: () => ({ m: ids.model, p: { deployableStages: [] } }),
+    field: 'input.deployableStages', message: M.empty });
 add('requestStageTransition', comment('requestStageTransition', '$v: ID!', 'versionId: $v, stage: PRODUCTION', () => ({ v: ids.v1 })));
 add('requestAliasChange',
   comment('requestAliasChange', '$v: ID!', 'versionId: $v, alias: "champion"', () => ({ v: ids.v1 })),
@@ -101,6 +107,14 @@ add('deploy',
     field: 'traffic', message: 'percents must sum to 100 (they sum to 90)' });
 add('rollbackDeployment', comment('rollbackDeployment', '$d: ID!', 'deploymentId: $d', () => ({ d: ids.deployment })));
 add('retireDeployment', comment('retireDeployment', '$d: ID!', 'deploymentId: $d', () => ({ d: ids.deployment })));
+
+/** Archival mutations take only an id: like every argument, it must be well-formed Unicode. */
+for (const type of ['Model', 'Dataset', 'Experiment']) {
+  for (const verb of ['archive', 'restore']) {
+    add(`${verb}${type}`, { label: 'an id with a lone surrogate', query: call(`${verb}${type}`, '$id: ID!', 'id: $id'), variables: () => ({ id: 'x\ud800' }),
+      field: 'id', message: 'must be well-formed Unicode (it contains a lone UTF-16 surrogate)', rule: 'well-formed Unicode' });
+  }
+}
 
 /** The create mutations: their inputs share name, description, tags and idempotency-key rules. */
 const CREATES: Record<string, { type: string; valid: () => Record<string, unknown>; named: boolean }> = {
@@ -219,6 +233,8 @@ const NULLABLE_IN_FILTERS: Record<string, { filter: string; query: string }> = {
 
 /** The search filter's nullable lists, each null at once. */
 const NULLABLE_IN_SEARCH = ['anyTags', 'metrics', 'modelIds', 'tags'];
+/** The policy input's nullable lists: null restores each one's default. */
+const NULLABLE_IN_POLICY = ['deployableStages', 'protectedAliases'];
 
 interface TypeRef { kind: string; name: string | null; ofType: TypeRef | null }
 
@@ -267,6 +283,7 @@ describe('validation: one rule, one message, one field path', () => {
       ...Object.entries(NULLABLE_IN_CREATES).flatMap(([mutation, fields]) => fields.map((f) => `${CREATES[mutation].type}.${f}`)),
       ...Object.entries(NULLABLE_IN_FILTERS).map(([type, { filter }]) => `${type}.${filter}`),
       ...NULLABLE_IN_SEARCH.map((f) => `ModelVersionSearch.${f}`),
+      ...NULLABLE_IN_POLICY.map((f) => `ModelPolicyInput.${f}`),
     ].sort();
     expect(nullable).toEqual(covered);
   });
@@ -289,6 +306,15 @@ describe('validation: one rule, one message, one field path', () => {
     const withNull = await t.ok(query(`{ ${NULLABLE_IN_SEARCH.map((f) => `${f}: null`).join(' ')} }`));
     expect(withNull).toEqual(await t.ok(query('{}')));
     expect(JSON.stringify(withNull)).toMatch(/"totalCount":[1-9]/);
+  });
+
+  it('setModelPolicy accepts null for each nullable list (each back to its default)', async () => {
+    const m = await seed(t).model();
+    const set = (p: Record<string, unknown>) => t.ok(call('setModelPolicy', '$m: ID!, $p: ModelPolicyInput!', 'modelId: $m, input: $p',
+      '{ policy { protectedAliases deployableStages } }'), { m: m.id, p });
+    await set({ protectedAliases: ['champion'], deployableStages: ['PRODUCTION'] });
+    const d = await set(Object.fromEntries(NULLABLE_IN_POLICY.map((f) => [f, null])));
+    expect(d.r.policy).toEqual({ protectedAliases: [], deployableStages: ['NONE', 'STAGING', 'PRODUCTION'] });
   });
 
   it('a field resolved for many parents is judged on each request\'s variables (a passed value is not reused)', async () => {

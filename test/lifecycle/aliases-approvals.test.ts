@@ -114,7 +114,9 @@ describe('approvals', () => {
     expect(await t.fails(POLICY, { m: m.id, n: 1, p: ['ok', 'not ok'] })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.protectedAliases.1' });
     expect((await t.fails(APPROVE, { id: 'tr_01jzzzzzzzzzzzzzzzzzzzzzzz' })).code).toBe('NOT_FOUND');
     expect((await t.fails(REQUEST, { v: (await seed(t).version(m.id)).id, s: 'NONE' })).code).toBe('PRECONDITION_FAILED');
-    expect((await t.ok('query($m: ID!) { model(id: $m) { policy { requiredApprovals } } }', { m: m.id })).model.policy).toBeNull();
+    // Nothing was stored: the model answers the default policy (updatedAt null).
+    expect((await t.ok('query($m: ID!) { model(id: $m) { policy { requiredApprovals updatedAt } } }', { m: m.id })).model.policy)
+      .toEqual({ requiredApprovals: 0, updatedAt: null });
   });
 
   // The request's row lock serializes its reviews on MySQL/MariaDB; on SQLite writes are serial anyway.

@@ -133,6 +133,29 @@ export const MUTATION_CATALOGUE: Record<string, CatalogueEntry> = {
     await fx.t.ok('mutation($m: ID!) { setMetricDirection(modelId: $m, key: "recall", higherIsBetter: true) { id } }', { m: fx.model.id }, fx.admin);
     return call('mutation($m: ID!) { clearMetricDirection(modelId: $m, key: "recall") { id } }', { m: fx.model.id });
   } },
+  // Archiving acts on a fresh model (archiving the shared one would refuse the other entries' new versions), which
+  // the matrix's grant does not cover; test/auth/grants.test.ts shows a grant authorizing archival of its model.
+  archiveModel: { minRole: 'APPROVER', modelScoped: false, prepare: async (fx) =>
+    call('mutation($id: ID!) { archiveModel(id: $id) { id archived } }', { id: (await seed(fx.t, fx.admin).model()).id }) },
+  restoreModel: { minRole: 'APPROVER', modelScoped: false, prepare: async (fx) => {
+    const model = await seed(fx.t, fx.admin).model();
+    await fx.t.ok('mutation($id: ID!) { archiveModel(id: $id) { id } }', { id: model.id }, fx.admin);
+    return call('mutation($id: ID!) { restoreModel(id: $id) { id archived } }', { id: model.id });
+  } },
+  archiveDataset: { minRole: 'EDITOR', modelScoped: false, prepare: async (fx) =>
+    call('mutation($id: ID!) { archiveDataset(id: $id) { id archived } }', { id: (await seed(fx.t, fx.admin).dataset()).id }) },
+  restoreDataset: { minRole: 'EDITOR', modelScoped: false, prepare: async (fx) => {
+    const dataset = await seed(fx.t, fx.admin).dataset();
+    await fx.t.ok('mutation($id: ID!) { archiveDataset(id: $id) { id } }', { id: dataset.id }, fx.admin);
+    return call('mutation($id: ID!) { restoreDataset(id: $id) { id archived } }', { id: dataset.id });
+  } },
+  archiveExperiment: { minRole: 'EDITOR', modelScoped: false, prepare: async (fx) =>
+    call('mutation($id: ID!) { archiveExperiment(id: $id) { id archived } }', { id: (await seed(fx.t, fx.admin).experiment()).id }) },
+  restoreExperiment: { minRole: 'EDITOR', modelScoped: false, prepare: async (fx) => {
+    const experiment = await seed(fx.t, fx.admin).experiment();
+    await fx.t.ok('mutation($id: ID!) { archiveExperiment(id: $id) { id } }', { id: experiment.id }, fx.admin);
+    return call('mutation($id: ID!) { restoreExperiment(id: $id) { id archived } }', { id: experiment.id });
+  } },
   setModelPolicy: { minRole: 'ADMIN', modelScoped: false, prepare: async (fx) =>
     call('mutation($m: ID!) { setModelPolicy(modelId: $m, input: { requiredApprovals: 0, protectedAliases: [] }) { id } }', { m: fx.other.id }) },
   createApiToken: { minRole: 'ADMIN', modelScoped: false, prepare: async () =>
