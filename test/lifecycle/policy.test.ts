@@ -39,23 +39,23 @@ describe('model policy: optional fields, deployable stages', () => {
     const m = await seed(t).model();
     const set = async (i: Record<string, unknown>, actor = 'alice') => (await t.ok(SET, { m: m.id, i }, as(actor))).setModelPolicy.policy;
     expect(await set({ requiredApprovals: 2, protectedAliases: ['champion'] })).toEqual({
-      requiredApprovals: 2, protectedAliases: ['champion'], deployableStages: DEFAULT_STAGES, updatedBy: 'alice',
+      requiredApprovals: 2, protectedAliases: ['champion'], deployableStages: DEFAULT_STAGES, updatedBy: 'local:alice',
     });
     // Only the stages change (kept in the enum's order); approvals and aliases stay.
     expect(await set({ deployableStages: ['PRODUCTION', 'STAGING'] }, 'bob')).toEqual({
-      requiredApprovals: 2, protectedAliases: ['champion'], deployableStages: ['STAGING', 'PRODUCTION'], updatedBy: 'bob',
+      requiredApprovals: 2, protectedAliases: ['champion'], deployableStages: ['STAGING', 'PRODUCTION'], updatedBy: 'local:bob',
     });
     expect(await set({ requiredApprovals: 1 })).toEqual({
-      requiredApprovals: 1, protectedAliases: ['champion'], deployableStages: ['STAGING', 'PRODUCTION'], updatedBy: 'alice',
+      requiredApprovals: 1, protectedAliases: ['champion'], deployableStages: ['STAGING', 'PRODUCTION'], updatedBy: 'local:alice',
     });
     expect(await set({}, 'carol')).toEqual({
-      requiredApprovals: 1, protectedAliases: ['champion'], deployableStages: ['STAGING', 'PRODUCTION'], updatedBy: 'carol',
+      requiredApprovals: 1, protectedAliases: ['champion'], deployableStages: ['STAGING', 'PRODUCTION'], updatedBy: 'local:carol',
     });
     expect(await set({ protectedAliases: null })).toEqual({
-      requiredApprovals: 1, protectedAliases: [], deployableStages: ['STAGING', 'PRODUCTION'], updatedBy: 'alice',
+      requiredApprovals: 1, protectedAliases: [], deployableStages: ['STAGING', 'PRODUCTION'], updatedBy: 'local:alice',
     });
     expect(await set({ deployableStages: null, requiredApprovals: null })).toEqual({
-      requiredApprovals: 0, protectedAliases: [], deployableStages: DEFAULT_STAGES, updatedBy: 'alice',
+      requiredApprovals: 0, protectedAliases: [], deployableStages: DEFAULT_STAGES, updatedBy: 'local:alice',
     });
     // Through variables: an omitted variable is an omitted field, a null one an explicit null.
     const VARS = 'mutation($m: ID!, $n: Int, $s: [Stage!]) { setModelPolicy(modelId: $m, input: { requiredApprovals: $n, deployableStages: $s }) { policy { requiredApprovals deployableStages } } }';
