@@ -82,6 +82,7 @@ const ANSWERS: Record<string, (d: Data, known: Known) => void> = {
     expect(known.promotedAt).toEqual(expect.any(String));
     expect(d.deployment.model.versionInStage).toEqual({ version: '1.0.0' });
   },
+  DeployOnlyProduction: (d) => expect(d.setModelPolicy.policy).toEqual({ requiredApprovals: 0, protectedAliases: [], deployableStages: ['PRODUCTION'] }),
   Upstream: (d) => {
     expect(d.lineage.truncated).toBe(false);
     const found = d.lineage.nodes.map((n: Data) => [n.depth, n.node.__typename, n.node.version ?? n.node.runName ?? n.node.uri ?? n.node.name]);
@@ -102,6 +103,9 @@ const ANSWERS: Record<string, (d: Data, known: Known) => void> = {
     expect(d.model.nodes).toEqual([{ version: { version: '1.0.0' }, value: 0.91 }]);
     expect(d.evaluated.nodes).toEqual([{ version: { version: '1.1.0' }, value: 0.93 }]);
   },
+  CompareOnTestSet: (d) => expect(d.compareVersions.metrics).toEqual([
+    { key: 'auc', values: [null, 0.93], best: { version: '1.1.0' }, higherIsBetter: true, directionsDisagree: false },
+  ]),
   Search: (d) => expect(d.modelVersions).toEqual({ totalCount: 0, nodes: [] }),
   Compare: (d) => expect(d.compareVersions).toEqual({
     versions: [{ version: '1.0.0' }, { version: '1.1.0' }],
