@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { queryLimits, type Config, type QueryLimits } from './config';
 import type { Context } from './context';
 import { Loaders } from './common/loaders';
+import { AuditSealer } from './audit/sealer';
 import type { Logger } from './common/logger';
 import { createDataSource, detectFlavor, parseDatabaseUrl, type StatementTimeouts } from './db/data-source';
 import { Database } from './db/database';
@@ -26,11 +27,17 @@ export class RegistryApp {
     readonly db: Database,
     readonly apollo: ApolloServer<Context>,
     readonly log: Logger,
+    /** Chains the audit events this and other processes commit (see src/audit/sealer.ts). */
+    readonly sealer: AuditSealer,
   ) {
     this.services = createServices(db);
   }
 
-  static async create(options: { databaseUrl: string; limits: QueryLimits; log: Logger; logSql?: boolean; timeouts?: StatementTimeouts }): Promise<RegistryApp> {
+  static async create(options: {
+    databaseUrl: string; limits: QueryLimits; log: Logger; logSql?: boolean; timeouts?: StatementTimeouts;
+    /** The audit sealer's safety sweep (default 5 s). */
+    auditSealIntervalMs?: number;
+  }): Promise<RegistryApp> {
     const target = await detectFlavor(parseDatabaseUrl(options.databaseUrl), options.timeouts?.connectMs);
     const dataSource: DataSource = createDataSource(target, ENTITIES,
       new QueryLogger(options.log, options.logSql ?? false), options.timeouts);
@@ -43,7 +50,9 @@ export class RegistryApp {
     await dataSource.runMigrations({ transaction: 'each' });
     const apollo = createApolloServer(await buildRegistrySchema(), options.limits, options.log);
     await apollo.start();
-    const app = new RegistryApp(db, apollo, options.log);
+    const sealer = new AuditSealer(db, options.log, options.auditSealIntervalMs ?? 5_000);
+    const app = new RegistryApp(db, apollo, options.log, sealer);
+    sealer.start();
     app.ready = true;
     return app;
   }
@@ -55,6 +64,7 @@ export class RegistryApp {
       log,
       logSql: config.SQL_LOG,
       timeouts: { statementMs: config.DB_STATEMENT_TIMEOUT_MS, connectMs: config.DB_CONNECT_TIMEOUT_MS },
+      auditSealIntervalMs: config.AUDIT_SEAL_INTERVAL_MS,
     });
   }
 
@@ -76,6 +86,7 @@ export class RegistryApp {
   async stop(): Promise<void> {
     this.ready = false;
     await this.apollo.stop();
+    await this.sealer.stop();
     if (this.db.dataSource.isInitialized) await this.db.dataSource.destroy();
   }
 }

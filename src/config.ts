@@ -32,6 +32,8 @@ const envSchema = z.object({
   MAX_CONCURRENT_REQUESTS: positiveInt.default(256),
   MAX_QUEUED_REQUESTS: z.coerce.number().int().min(0).default(256),
   QUEUE_TIMEOUT_MS: z.coerce.number().int().min(0).default(1_000),
+  /** How often the audit sealer sweeps for events no commit of this process woke it for (other processes', a crash's). */
+  AUDIT_SEAL_INTERVAL_MS: positiveInt.default(5_000),
 }).refine((c) => c.HTTP_HEADERS_TIMEOUT_MS > c.HTTP_KEEP_ALIVE_TIMEOUT_MS, {
   path: ['HTTP_HEADERS_TIMEOUT_MS'],
   message: 'must be greater than HTTP_KEEP_ALIVE_TIMEOUT_MS',

@@ -29,13 +29,15 @@ import { LineageResolver, ONE_HOP_RESOLVERS, ReproducibilityResolver } from './l
 import { ModelVersionDataset } from './model-version/model-version.entity';
 import { RunInput } from './run/run.entity';
 import { Evaluation } from './evaluation/evaluation.entity';
+import { AuditEvent } from './audit/audit-event.entity';
+import { AUDIT_FIELD_RESOLVERS, AuditResolver } from './audit/audit.resolver';
 import { EvaluationResolver, MetricPointResolver, VersionEvaluationFields } from './evaluation/evaluation.resolver';
 
 /** Every TypeORM entity (the database schema the migrations must match): the node types, then the other tables. */
 export const ENTITIES: EntityList = [
   ...NODE_TYPE_NAMES.map((type) => NODE_TYPES[type].entity),
   RunInput, ModelVersionDataset, DatasetVersionSource, Tag, Metric, IdempotencyKey, LineageEdgeRow, StageTransition,
-  ModelAliasRow, AliasEvent, ModelPolicy, TransitionReview, DeploymentRevision, TrafficRow, Evaluation,
+  ModelAliasRow, AliasEvent, ModelPolicy, TransitionReview, DeploymentRevision, TrafficRow, Evaluation, AuditEvent,
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -45,6 +47,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ReproducibilityResolver, LifecycleMutations, ...LIFECYCLE_FIELD_RESOLVERS, DeploymentRevisionFields, VersionDeploymentFields,
   ComparisonResolver,
   EvaluationResolver, MetricPointResolver, VersionEvaluationFields,
+  AuditResolver, ...AUDIT_FIELD_RESOLVERS,
 ];
 
 type ReferenceResolver = (ref: { id: string }, ctx: Context) => Promise<unknown>;

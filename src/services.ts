@@ -13,6 +13,7 @@ import { ModelService } from './model/model.service';
 import { ModelVersionService } from './model-version/model-version.service';
 import { RunService } from './run/run.service';
 import { EvaluationService } from './evaluation/evaluation.service';
+import { AuditService } from './audit/audit.service';
 
 /** One instance of each service per process; resolvers reach them through the context. */
 export interface Services {
@@ -30,6 +31,7 @@ export interface Services {
   nodes: NodeService;
   comparison: ComparisonService;
   evaluations: EvaluationService;
+  audit: AuditService;
 }
 
 export function createServices(db: Database): Services {
@@ -50,5 +52,6 @@ export function createServices(db: Database): Services {
     deployments: new DeploymentService(db),
     lineage: new LineageService(db),
     comparison: new ComparisonService(),
+    audit: new AuditService(db),
   };
 }

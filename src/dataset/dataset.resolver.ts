@@ -1,5 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
+import { callerOf } from '../audit/record';
 import { isIdOf } from '../common/ids';
 import { NamedAggregateResolver } from '../common/named-aggregate.resolver';
 import { PageArgs, toConnection, type Connection } from '../common/pagination';
@@ -34,6 +35,6 @@ export class DatasetResolver extends NamedAggregateResolver({
 
   @Mutation(() => DatasetVersion)
   createDatasetVersion(@Ctx() ctx: Context, @Arg('input', () => CreateDatasetVersionInput) input: CreateDatasetVersionInput): Promise<DatasetVersion> {
-    return ctx.services.datasets.createVersion(input, ctx.actor);
+    return ctx.services.datasets.createVersion(input, callerOf(ctx));
   }
 }

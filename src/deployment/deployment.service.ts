@@ -1,5 +1,6 @@
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { Database } from '../db/database';
+import { EventType } from '../audit/event-type';
 import { requireRow } from '../common/lookup';
 import { NamedAggregateService } from '../common/named-aggregate.service';
 import { Model } from '../model/model.entity';
@@ -8,7 +9,7 @@ import type { CreateDeploymentInput, DeploymentFilter } from './deployment.input
 
 export class DeploymentService extends NamedAggregateService<Deployment, CreateDeploymentInput, DeploymentFilter> {
   constructor(db: Database) {
-    super(db, { entity: Deployment, type: 'Deployment', mutation: 'createDeployment', noun: 'A deployment' });
+    super(db, { entity: Deployment, type: 'Deployment', mutation: 'createDeployment', noun: 'A deployment', event: EventType.DEPLOYMENT_CREATED });
   }
 
   /** A new deployment serves nothing yet: revision 0, no traffic. */

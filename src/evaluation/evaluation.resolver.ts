@@ -1,5 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
+import { callerOf } from '../audit/record';
 import { NotFoundError } from '../common/errors';
 import { isIdOf } from '../common/ids';
 import { Metric, metricsByEntity } from '../common/metrics';
@@ -17,7 +18,7 @@ import { evaluationPages } from './evaluation.loaders';
 export class EvaluationResolver {
   @Mutation(() => Evaluation, { description: 'Adds metrics measured on a dataset version to a registered version (its registered metrics stay as they are)' })
   logEvaluation(@Ctx() ctx: Context, @Args() args: LogEvaluationArgs): Promise<Evaluation> {
-    return ctx.services.evaluations.log(args, ctx.actor);
+    return ctx.services.evaluations.log(args, callerOf(ctx));
   }
 
   @Query(() => MetricPointConnection, {

@@ -1,5 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
+import { callerOf } from '../audit/record';
 import { isIdOf } from '../common/ids';
 import { present } from '../common/loaders';
 import { PageArgs, toConnection, type Connection } from '../common/pagination';
@@ -39,7 +40,7 @@ export class ModelVersionResolver {
 
   @Mutation(() => ModelVersion)
   createModelVersion(@Ctx() ctx: Context, @Arg('input', () => CreateModelVersionInput) input: CreateModelVersionInput): Promise<ModelVersion> {
-    return ctx.services.versions.create(input, ctx.actor);
+    return ctx.services.versions.create(input, callerOf(ctx));
   }
 
   @FieldResolver(() => Model)

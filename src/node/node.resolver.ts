@@ -1,5 +1,6 @@
 import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context';
+import { callerOf } from '../audit/record';
 import { Node } from '../common/base.entity';
 import { DescriptionArgs, NodeIdsArgs, TagsArgs } from './node.inputs';
 import { loadNode } from './node.loaders';
@@ -22,7 +23,7 @@ export class NodeResolver {
     @Arg('id', () => ID) id: string,
     @Args() { tags }: TagsArgs,
   ): Promise<object> {
-    return ctx.services.nodes.setTags(id, tags);
+    return ctx.services.nodes.setTags(id, tags, callerOf(ctx));
   }
 
   @Mutation(() => Node, { description: 'Sets (or clears, with null) the description; a version\'s content otherwise never changes' })
@@ -31,6 +32,6 @@ export class NodeResolver {
     @Arg('id', () => ID) id: string,
     @Args() { description }: DescriptionArgs,
   ): Promise<object> {
-    return ctx.services.nodes.updateDescription(id, description);
+    return ctx.services.nodes.updateDescription(id, description, callerOf(ctx));
   }
 }

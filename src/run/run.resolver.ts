@@ -1,5 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
+import { callerOf } from '../audit/record';
 import { isIdOf } from '../common/ids';
 import { present } from '../common/loaders';
 import { latestMetricsByEntity, Metric, MetricConnection } from '../common/metrics';
@@ -24,7 +25,7 @@ export class RunResolver {
 
   @Mutation(() => Run)
   startRun(@Ctx() ctx: Context, @Arg('input', () => StartRunInput) input: StartRunInput): Promise<Run> {
-    return ctx.services.runs.start(input, ctx.actor);
+    return ctx.services.runs.start(input, callerOf(ctx));
   }
 
   @Mutation(() => Run, { description: 'Appends metric points (up to 1,000 per call)' })
@@ -33,7 +34,7 @@ export class RunResolver {
     @Arg('runId', () => ID) runId: string,
     @Args() { metrics }: MetricsArgs,
   ): Promise<Run> {
-    return ctx.services.runs.logMetrics(runId, metrics);
+    return ctx.services.runs.logMetrics(runId, metrics, callerOf(ctx));
   }
 
   @Mutation(() => Run)
@@ -43,7 +44,7 @@ export class RunResolver {
     @Args() { status }: EndStatusArgs,
     @Arg('endedAt', () => Date, { nullable: true, description: 'Defaults to now' }) endedAt?: Date,
   ): Promise<Run> {
-    return ctx.services.runs.finish(runId, status, endedAt);
+    return ctx.services.runs.finish(runId, status, endedAt, callerOf(ctx));
   }
 
   @FieldResolver(() => Experiment)

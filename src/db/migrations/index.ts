@@ -8,10 +8,11 @@ import { IdempotencyFingerprint1764700000000 } from './1764700000000-idempotency
 import { SchemaHygiene1764800000000 } from './1764800000000-schema-hygiene';
 import { Evaluations1764900000000 } from './1764900000000-evaluations';
 import { SearchIndexes1765000000000 } from './1765000000000-search-indexes';
+import { AuditLog1765200000000 } from './1765200000000-audit-log';
 
 /** Every migration, oldest first; run at start. */
 export const MIGRATIONS = [
   CoreGraph1764200000000, LineageEdges1764300000000, Lifecycle1764400000000, RunNames1764500000000,
   MetricLatestIndex1764500000100, ServedIntervals1764600000000, IdempotencyFingerprint1764700000000,
-  SchemaHygiene1764800000000, Evaluations1764900000000, SearchIndexes1765000000000,
+  SchemaHygiene1764800000000, Evaluations1764900000000, SearchIndexes1765000000000, AuditLog1765200000000,
 ];
