@@ -40,9 +40,34 @@ export function chainHash(previous: string, canonical: string, sequence: number)
 const SECRET = /(token|secret|password|passphrase|credential|api_?key|private_?key)/i;
 export const REDACTED = '[REDACTED]';
 
-/** Compact canonical JSON (keys sorted) of a before/after value with secrets redacted; null stays null. */
+/**
+ * The most bytes one side (before or after) keeps as it is. Both sides and the rest of an event then fit
+ * the `text` columns of every engine (64 KiB on MySQL/MariaDB).
+ */
+export const STATE_BUDGET_BYTES = 24 * 1024;
+/** Beyond the budget, members larger than this are replaced by their digest first. */
+const MEMBER_BUDGET_BYTES = 2 * 1024;
+
+const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+const digestOf = (text: string) => ({ sha256: createHash('sha256').update(text).digest('hex'), bytes: bytes(text) });
+
+/**
+ * Compact canonical JSON (keys sorted) of a before/after value with secrets redacted; null stays null.
+ * A side larger than STATE_BUDGET_BYTES keeps its small members and gives each large one (64 KB of run
+ * params, a thousand tags) as `{"sha256": …, "bytes": …}` of its canonical JSON; if still too large, the
+ * whole side is that digest.
+ */
 export function stateJson(value: object | null | undefined): string | null {
-  return value == null ? null : canonicalJson(redact(value));
+  if (value == null) return null;
+  const redacted = redact(value) as Record<string, unknown>;
+  const whole = canonicalJson(redacted);
+  if (bytes(whole) <= STATE_BUDGET_BYTES) return whole;
+  const members = Object.fromEntries(Object.entries(redacted).map(([key, member]) => {
+    const text = canonicalJson(member);
+    return [key, bytes(text) > MEMBER_BUDGET_BYTES ? digestOf(text) : member];
+  }));
+  const summarized = canonicalJson(members);
+  return bytes(summarized) <= STATE_BUDGET_BYTES ? summarized : canonicalJson(digestOf(whole));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { redact } from '../../src/audit/canonical';
 import { TestApp } from '../support/app';
 import { seed, unique } from '../support/seed';
-import { eventCount, eventsOf, type EventRow } from './support';
+import { eventCount, eventsOf, sealed, verify, type EventRow } from './support';
 
 const as = (actor: string, requestId = `req-${actor}`) => ({ 'x-actor': actor, 'x-request-id': requestId });
 
@@ -182,6 +182,20 @@ describe('audit events: every mutation writes its events, in its transaction', (
     }).catch((error: Error) => error.message);
     expect(failed).toBe('after the event');
     expect(await eventCount(t)).toBe(before);
+  });
+
+  it('keeps large values compact: a member over the budget is stored as its digest and size', async () => {
+    const exp = await seed(t).experiment();
+    const params = { blob: 'x'.repeat(64 * 1024 - 20) };
+    const run = (await t.ok('mutation($i: StartRunInput!) { startRun(input: $i) { id } }', { i: { experimentId: exp.id, params, name: 'big' } })).startRun.id;
+    const tags = Array.from({ length: 1000 }, (_, i) => ({ key: `k${String(i).padStart(4, '0')}`, value: 'é'.repeat(1000) }));
+    await t.ok('mutation($id: ID!, $tags: [TagInput!]!) { setTags(id: $id, tags: $tags) { id } }', { id: run, tags });
+    const events = await t.ok('query($id: ID!) { run(id: $id) { auditEvents { nodes { action before after } } } }', { id: run });
+    const [tagsSet, started] = events.run.auditEvents.nodes;
+    expect(started.after).toMatchObject({ experimentId: exp.id, name: 'big', status: 'RUNNING', params: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/), bytes: 64 * 1024 - 9 } });
+    expect(tagsSet).toMatchObject({ action: 'TAGS_SET', before: { tags: [] }, after: { tags: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } } });
+    await sealed(t);
+    expect((await verify(t)).ok).toBe(true);
   });
 
   it('redacts secrets in before/after and keeps ids of them', () => {
