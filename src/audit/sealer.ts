@@ -71,6 +71,7 @@ export class AuditSealer {
   private async loop(): Promise<void> {
     do {
       this.again = false;
+      // After the current burst of promise work (the request answering): never ahead of the response.
       await new Promise<void>((resolve) => setImmediate(resolve));
       try {
         await this.sealPending();
