@@ -136,7 +136,13 @@ export class Database {
       return work(em);
     };
     return this.scope.run(scope, () => run(published)).finally(() => (scope.open = false)).then((result) => {
-      for (const callback of scope.committed) callback();
+      for (const callback of scope.committed) {
+        try {
+          callback();
+        } catch {
+          // The transaction has committed: what runs after it can no longer fail it.
+        }
+      }
       return result;
     });
   }

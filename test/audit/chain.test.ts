@@ -1,6 +1,7 @@
 import { TestApp } from '../support/app';
 import { unique } from '../support/seed';
 import { chainHash } from '../../src/audit/canonical';
+import { onEventsCommitted } from '../../src/audit/record';
 import { allEvents, sealed, verify } from './support';
 
 const CREATE = 'mutation($n: String!) { createExperiment(input: { name: $n }) { id } }';
@@ -35,11 +36,28 @@ describe('audit chain: sealing and verification', () => {
     expect(await verify(t)).toEqual({ ok: true, checked: 51, firstBrokenSequence: null });
   });
 
+  it('events a crash left unsealed (no wake after their commit) are sealed by the next sweep, in order', async () => {
+    onEventsCommitted(t.app.db, null); // as if the process died between commit and sealing
+    try {
+      for (let i = 0; i < 3; i++) await t.ok(CREATE, { n: unique('orphan') });
+    } finally {
+      onEventsCommitted(t.app.db, () => t.app.sealer.wake());
+    }
+    await t.app.sealer.idle();
+    const unsealed = (await allEvents(t)).filter((e) => e.sequence === null);
+    expect(unsealed).toHaveLength(3);
+    t.app.sealer.wake(); // what the sweep timer does
+    await t.app.sealer.idle();
+    const events = await allEvents(t);
+    expect(events.slice(-3).map((e) => e.sequence)).toEqual([52, 53, 54]);
+    expect(await verify(t)).toEqual({ ok: true, checked: 54, firstBrokenSequence: null });
+  });
+
   it('an edited actor, an edited after and a deleted row each break the chain at their sequence', async () => {
     for (let i = 0; i < 5; i++) await t.ok(CREATE, { n: unique('more') });
     await sealed(t);
     const total = (await verify(t)).checked;
-    expect(total).toBe(56);
+    expect(total).toBe(59);
 
     const [{ actor }] = await raw(`SELECT actor FROM audit_event WHERE sequence = 10`) as { actor: string }[];
     await raw(`UPDATE audit_event SET actor = 'mallory' WHERE sequence = 10`);
