@@ -5,6 +5,7 @@ import { authSettings, queryLimits, type AuthSettings, type Config, type QueryLi
 import { Authenticator } from './auth/authenticator';
 import type { Context } from './context';
 import { Loaders } from './common/loaders';
+import { AuditSealer } from './audit/sealer';
 import type { Logger } from './common/logger';
 import { createDataSource, detectFlavor, parseDatabaseUrl, type StatementTimeouts } from './db/data-source';
 import { Database } from './db/database';
@@ -28,10 +29,14 @@ export class RegistryApp {
     readonly log: Logger,
     readonly services: Services,
     readonly auth: Authenticator,
+    /** Chains the audit events this and other processes commit (see src/audit/sealer.ts). */
+    readonly sealer: AuditSealer,
   ) {}
 
   static async create(options: {
     databaseUrl: string; limits: QueryLimits; log: Logger; logSql?: boolean; timeouts?: StatementTimeouts; auth?: AuthSettings;
+    /** The audit sealer's safety sweep (default 5 s). */
+    auditSealIntervalMs?: number;
   }): Promise<RegistryApp> {
     const target = await detectFlavor(parseDatabaseUrl(options.databaseUrl), options.timeouts?.connectMs);
     const dataSource: DataSource = createDataSource(target, ENTITIES,
@@ -47,7 +52,9 @@ export class RegistryApp {
     await apollo.start();
     const services = createServices(db);
     const auth = await Authenticator.create(services.tokens, options.auth ?? {}, options.log);
-    const app = new RegistryApp(db, apollo, options.log, services, auth);
+    const sealer = new AuditSealer(db, options.log, options.auditSealIntervalMs ?? 5_000);
+    const app = new RegistryApp(db, apollo, options.log, services, auth, sealer);
+    sealer.start();
     app.ready = true;
     return app;
   }
@@ -60,6 +67,7 @@ export class RegistryApp {
       logSql: config.SQL_LOG,
       timeouts: { statementMs: config.DB_STATEMENT_TIMEOUT_MS, connectMs: config.DB_CONNECT_TIMEOUT_MS },
       auth: authSettings(config),
+      auditSealIntervalMs: config.AUDIT_SEAL_INTERVAL_MS,
     });
   }
 
@@ -86,6 +94,7 @@ export class RegistryApp {
     this.ready = false;
     this.auth.stop();
     await this.apollo.stop();
+    await this.sealer.stop();
     if (this.db.dataSource.isInitialized) await this.db.dataSource.destroy();
   }
 }

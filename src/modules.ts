@@ -35,13 +35,15 @@ import { Evaluation } from './evaluation/evaluation.entity';
 import { ApiToken } from './auth/api-token.entity';
 import { AuthResolver, ModelGrantFields } from './auth/auth.resolver';
 import { ModelGrant } from './auth/model-grant.entity';
+import { AuditEvent } from './audit/audit-event.entity';
+import { AUDIT_FIELD_RESOLVERS, AuditResolver } from './audit/audit.resolver';
 import { EvaluationResolver, MetricPointResolver, VersionEvaluationFields } from './evaluation/evaluation.resolver';
 
 /** Every TypeORM entity (the database schema the migrations must match): the node types, then the other tables. */
 export const ENTITIES: EntityList = [
   ...NODE_TYPE_NAMES.map((type) => NODE_TYPES[type].entity),
   RunInput, ModelVersionDataset, DatasetVersionSource, Tag, Metric, IdempotencyKey, LineageEdgeRow, StageTransition,
-  ModelAliasRow, AliasEvent, ModelPolicy, TransitionReview, DeploymentRevision, TrafficRow, Evaluation,
+  ModelAliasRow, AliasEvent, ModelPolicy, TransitionReview, DeploymentRevision, TrafficRow, Evaluation, AuditEvent,
   ApiToken, ModelGrant,
   MetricDirection,
 ];
@@ -55,6 +57,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   EvaluationResolver, MetricPointResolver, VersionEvaluationFields,
   AuthResolver, ModelGrantFields,
   ArchivalMutations,
+  AuditResolver, ...AUDIT_FIELD_RESOLVERS,
 ];
 
 type ReferenceResolver = (ref: { id: string }, ctx: Context) => Promise<unknown>;

@@ -17,6 +17,7 @@ import { RunService } from './run/run.service';
 import { EvaluationService } from './evaluation/evaluation.service';
 import { GrantService } from './auth/grant.service';
 import { TokenService } from './auth/token.service';
+import { AuditService } from './audit/audit.service';
 
 /** One instance of each service per process; resolvers reach them through the context. */
 export interface Services {
@@ -38,6 +39,7 @@ export interface Services {
   tokens: TokenService;
   grants: GrantService;
   archival: ArchivalService;
+  audit: AuditService;
 }
 
 export function createServices(db: Database): Services {
@@ -62,5 +64,6 @@ export function createServices(db: Database): Services {
     grants: new GrantService(db),
     metricDirections: new MetricDirectionService(db),
     archival: new ArchivalService(db),
+    audit: new AuditService(db),
   };
 }

@@ -1,4 +1,5 @@
 import { Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { callerOf } from '../audit/record';
 import type { Context } from '../context';
 import { PageArgs, toConnection, type Connection } from '../common/pagination';
 import { Model } from '../model/model.entity';
@@ -29,25 +30,25 @@ export class AuthResolver {
   @Authorized(Role.ADMIN)
   @Mutation(() => CreatedApiToken, { description: 'A new token; its secret is in this answer only. The first token ends open local mode' })
   createApiToken(@Ctx() ctx: Context, @Args() args: CreateApiTokenArgs): Promise<CreatedApiToken> {
-    return ctx.services.tokens.create(args, ctx.actor);
+    return ctx.services.tokens.create(args, callerOf(ctx));
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => Boolean, { description: 'Refuses the token from now on; false when it was revoked already' })
   revokeApiToken(@Ctx() ctx: Context, @Args() { id }: IdArgs): Promise<boolean> {
-    return ctx.services.tokens.revoke(id);
+    return ctx.services.tokens.revoke(id, callerOf(ctx));
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => ModelGrant, { description: 'Gives a subject a role on one model (replacing its earlier grant there)' })
   grantModelRole(@Ctx() ctx: Context, @Args() { modelId, subject, role }: GrantModelRoleArgs): Promise<ModelGrant> {
-    return ctx.services.grants.grant(modelId, subject, role, ctx.actor);
+    return ctx.services.grants.grant(modelId, subject, role, callerOf(ctx));
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => Boolean, { description: 'Removes a subject\'s grant on a model; false when there was none' })
   revokeModelRole(@Ctx() ctx: Context, @Args() { modelId, subject }: ModelSubjectArgs): Promise<boolean> {
-    return ctx.services.grants.revoke(modelId, subject);
+    return ctx.services.grants.revoke(modelId, subject, callerOf(ctx));
   }
 }
 

@@ -1,3 +1,5 @@
+import { EventType } from '../audit/event-type';
+import { recordEvent, type Caller } from '../audit/record';
 import { now } from '../common/base.entity';
 import { lock } from '../common/lock';
 import type { Database } from '../db/database';
@@ -10,13 +12,19 @@ export class GrantService {
   constructor(private readonly db: Database) {}
 
   /** Creates or replaces the subject's grant on the model. */
-  grant(modelId: string, subject: string, role: Role, actor: string): Promise<ModelGrant> {
+  grant(modelId: string, subject: string, role: Role, caller: Caller): Promise<ModelGrant> {
     return this.db.transaction(async (em) => {
       await lock(this.db, Model, modelId, 'modelId');
-      const row = Object.assign(new ModelGrant(), { modelId, subject, role, grantedBy: actor, grantedAt: now() });
+      const row = Object.assign(new ModelGrant(), { modelId, subject, role, grantedBy: caller.actor, grantedAt: now() });
       const existing = await em.findOneBy(ModelGrant, { modelId, subject });
+      if (existing?.role !== role) {
+        await recordEvent(this.db, caller, {
+          action: EventType.MODEL_ROLE_GRANTED, entityType: 'Model', entityId: modelId,
+          before: { subject, role: existing?.role ?? null }, after: { subject, role },
+        });
+      }
       if (existing) {
-        await em.update(ModelGrant, { seq: existing.seq }, { role, grantedBy: actor, grantedAt: row.grantedAt });
+        await em.update(ModelGrant, { seq: existing.seq }, { role, grantedBy: caller.actor, grantedAt: row.grantedAt });
         return Object.assign(row, { seq: existing.seq });
       }
       await em.insert(ModelGrant, row);
@@ -25,11 +33,17 @@ export class GrantService {
   }
 
   /** True when a grant was removed. */
-  revoke(modelId: string, subject: string): Promise<boolean> {
+  revoke(modelId: string, subject: string, caller: Caller): Promise<boolean> {
     return this.db.transaction(async (em) => {
       await lock(this.db, Model, modelId, 'modelId');
-      const result = await em.delete(ModelGrant, { modelId, subject });
-      return (result.affected ?? 0) > 0;
+      const existing = await em.findOneBy(ModelGrant, { modelId, subject });
+      if (!existing) return false;
+      await em.delete(ModelGrant, { seq: existing.seq });
+      await recordEvent(this.db, caller, {
+        action: EventType.MODEL_ROLE_REVOKED, entityType: 'Model', entityId: modelId,
+        before: { subject, role: existing.role }, after: { subject, role: null },
+      });
+      return true;
     });
   }
 }

@@ -1,4 +1,6 @@
 import { IsNull, LessThan, type FindOptionsWhere } from 'typeorm';
+import { EventType } from '../audit/event-type';
+import { recordEvent, type Caller } from '../audit/record';
 import { now } from '../common/base.entity';
 import { NotFoundError } from '../common/errors';
 import { isRecordIdOf, newRecordId } from '../common/ids';
@@ -22,25 +24,37 @@ export class TokenService {
     this.createdListeners.push(listener);
   }
 
-  async create(input: { name: string; role: Role; expiresAt?: Date | null }, actor: string): Promise<CreatedApiToken> {
+  async create(input: { name: string; role: Role; expiresAt?: Date | null }, caller: Caller): Promise<CreatedApiToken> {
     const token = newTokenSecret();
     const row = Object.assign(new ApiToken(), {
       id: newRecordId('ApiToken'), name: input.name, role: input.role, tokenHash: sha256Hex(token),
-      createdAt: now(), createdBy: actor, expiresAt: input.expiresAt ?? null, lastUsedAt: null, revokedAt: null,
+      createdAt: now(), createdBy: caller.actor, expiresAt: input.expiresAt ?? null, lastUsedAt: null, revokedAt: null,
     });
-    await this.db.transaction((em) => em.insert(ApiToken, row));
+    await this.db.transaction(async (em) => {
+      await em.insert(ApiToken, row);
+      // Never the secret or its hash: what a reader of the log needs to know which token this was.
+      await recordEvent(this.db, caller, {
+        action: EventType.API_TOKEN_CREATED, entityType: 'ApiToken', entityId: row.id,
+        after: { name: row.name, role: row.role, expiresAt: row.expiresAt },
+      });
+    });
     for (const listener of this.createdListeners) listener();
     return { token, apiToken: row };
   }
 
   /** True when this call revoked it; false when it was revoked already. */
-  async revoke(id: string): Promise<boolean> {
+  async revoke(id: string, caller: Caller): Promise<boolean> {
     return this.db.transaction(async (em) => {
       const row = isRecordIdOf('ApiToken', id) ? await em.findOneBy(ApiToken, { id }) : null;
       if (!row) throw new NotFoundError('ApiToken', id, 'id');
       if (row.revokedAt) return false;
-      const result = await em.update(ApiToken, { id, revokedAt: IsNull() }, { revokedAt: now() });
-      return (result.affected ?? 1) > 0;
+      const revokedAt = now();
+      const result = await em.update(ApiToken, { id, revokedAt: IsNull() }, { revokedAt });
+      if ((result.affected ?? 1) === 0) return false;
+      await recordEvent(this.db, caller, {
+        action: EventType.API_TOKEN_REVOKED, entityType: 'ApiToken', entityId: id, before: { revokedAt: null }, after: { revokedAt },
+      });
+      return true;
     });
   }
 

@@ -52,6 +52,13 @@ export function typeOfId(id: string): NodeTypeName | null {
   return match ? (typeByPrefix.get(match[1]) ?? null) : null;
 }
 
+/** Audit event ids (`evt_…`): prefixed like node ids, but audit events are not nodes. */
+export const EVENT_ID_PREFIX = 'evt';
+
+export function newEventId(at: number = Date.now()): string {
+  return `${EVENT_ID_PREFIX}_${nextUlid(at).toLowerCase()}`;
+}
+
 export function isIdOf(type: NodeTypeName, id: string): boolean {
   return typeOfId(id) === type;
 }

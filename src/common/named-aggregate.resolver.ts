@@ -1,6 +1,7 @@
 import { Authorized, Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root, type ClassType } from 'type-graphql';
 import { Role } from '../auth/role';
 import type { Context } from '../context';
+import { callerOf } from '../audit/record';
 import type { Services } from '../services';
 import { NamedOrder, type NamedFilter } from './filters';
 import { ByIdOrNameArgs } from './inputs';
@@ -58,7 +59,7 @@ export function NamedAggregateResolver<E extends NamedEntity, I extends NamedCre
     @Authorized(Role.EDITOR)
     @Mutation(() => spec.type, { name: spec.names.create })
     create(@Ctx() ctx: Context, @Arg('input', () => spec.input) input: I): Promise<E> {
-      return spec.service(ctx.services).create(input, ctx.actor);
+      return spec.service(ctx.services).create(input, callerOf(ctx));
     }
 
     @FieldResolver(() => [Tag])

@@ -10,6 +10,8 @@ import { createOnce } from './idempotency';
 import { newId, type NodeTypeName } from './ids';
 import { paginate, type Page, type PageArgs } from './pagination';
 import { insertTags, type TagInput } from './tags';
+import type { EventType } from '../audit/event-type';
+import { recordEvent, type Caller } from '../audit/record';
 
 /** A top-level object with a unique name and a description: Experiment, Model, Dataset, Deployment. */
 export interface NamedEntity extends BaseRecord {
@@ -34,6 +36,8 @@ export interface NamedAggregateServiceSpec<E extends NamedEntity> {
   noun: string;
   /** Archived rows (ArchivableRecord) are left out of the list unless `filter.includeArchived`. */
   archivable?: boolean;
+  /** The audit event a creation records. */
+  event: EventType;
 }
 
 /**
@@ -48,11 +52,11 @@ export abstract class NamedAggregateService<E extends NamedEntity, I extends Nam
   ) {}
 
   /** One transaction: the row, then its tags; a taken name is CONFLICT on `input.name`. */
-  create(input: I, actor: string): Promise<E> {
-    const { entity, type, mutation, noun } = this.spec;
+  create(input: I, caller: Caller): Promise<E> {
+    const { entity, type, mutation, noun, event } = this.spec;
     return createOnce(this.db, {
       mutation,
-      actor,
+      actor: caller.actor,
       input,
       id: newId(type),
       find: (id) => this.db.manager.findOneBy(entity, { id } as FindOptionsWhere<E>),
@@ -65,6 +69,10 @@ export abstract class NamedAggregateService<E extends NamedEntity, I extends Nam
         } as DeepPartial<E>);
         await em.insert(entity, row as QueryDeepPartialEntity<E>);
         await insertTags(em, id, input.tags);
+        await recordEvent(this.db, caller, {
+          action: event, entityType: type, entityId: id,
+          after: { ...own, name: input.name, description: input.description ?? null, tags: input.tags ?? [] },
+        });
         return row;
       },
     });

@@ -1,5 +1,6 @@
 import { Args, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import { Role } from '../auth/role';
+import { callerOf } from '../audit/record';
 import type { Context } from '../context';
 import { Model } from '../model/model.entity';
 import { MetricDirection } from './metric-direction.entity';
@@ -11,13 +12,13 @@ export class MetricDirectionResolver {
   @Authorized(Role.APPROVER)
   @Mutation(() => Model, { description: 'Whether a higher value of a metric key is better for this model\'s versions (overrides the name-based default in compareVersions)' })
   setMetricDirection(@Ctx() ctx: Context, @Args() { modelId, key, higherIsBetter }: SetMetricDirectionArgs): Promise<Model> {
-    return ctx.services.metricDirections.set(modelId, key, higherIsBetter, ctx.actor);
+    return ctx.services.metricDirections.set(modelId, key, higherIsBetter, callerOf(ctx));
   }
 
   @Authorized(Role.APPROVER)
   @Mutation(() => Model, { description: 'Back to the name-based direction for this key (a no-op when the model has none of its own)' })
   clearMetricDirection(@Ctx() ctx: Context, @Args() { modelId, key }: ClearMetricDirectionArgs): Promise<Model> {
-    return ctx.services.metricDirections.clear(modelId, key, ctx.actor);
+    return ctx.services.metricDirections.clear(modelId, key, callerOf(ctx));
   }
 
   @FieldResolver(() => [MetricDirection], { description: 'Metric directions set for this model (setMetricDirection), by key; other keys follow their name' })

@@ -1,6 +1,7 @@
 import { Authorized, Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Role } from '../auth/role';
 import type { Context } from '../context';
+import { callerOf } from '../audit/record';
 import { isIdOf } from '../common/ids';
 import { NamedAggregateResolver } from '../common/named-aggregate.resolver';
 import { PageArgs, toConnection, type Connection } from '../common/pagination';
@@ -37,6 +38,6 @@ export class DatasetResolver extends NamedAggregateResolver({
   @Authorized(Role.EDITOR)
   @Mutation(() => DatasetVersion)
   createDatasetVersion(@Ctx() ctx: Context, @Arg('input', () => CreateDatasetVersionInput) input: CreateDatasetVersionInput): Promise<DatasetVersion> {
-    return ctx.services.datasets.createVersion(input, ctx.actor);
+    return ctx.services.datasets.createVersion(input, callerOf(ctx));
   }
 }

@@ -1,5 +1,7 @@
 import type { Database } from '../db/database';
 import { requireActive } from '../common/archival';
+import { EventType } from '../audit/event-type';
+import { recordEvent, type Caller } from '../audit/record';
 import { now } from '../common/base.entity';
 import { BadInputError, ConflictError } from '../common/errors';
 import { newId } from '../common/ids';
@@ -14,7 +16,7 @@ import type { CreateDatasetInput, CreateDatasetVersionInput, DatasetFilter } fro
 
 export class DatasetService extends NamedAggregateService<Dataset, CreateDatasetInput, DatasetFilter> {
   constructor(db: Database) {
-    super(db, { entity: Dataset, type: 'Dataset', mutation: 'createDataset', noun: 'A dataset', archivable: true });
+    super(db, { entity: Dataset, type: 'Dataset', mutation: 'createDataset', noun: 'A dataset', archivable: true, event: EventType.DATASET_CREATED });
   }
 
   protected columns(): Partial<Dataset> {
@@ -22,7 +24,8 @@ export class DatasetService extends NamedAggregateService<Dataset, CreateDataset
   }
 
   /** Numbering is decided under the dataset's row lock: sequences are gap-free under concurrency. */
-  createVersion(input: CreateDatasetVersionInput, actor: string): Promise<DatasetVersion> {
+  createVersion(input: CreateDatasetVersionInput, caller: Caller): Promise<DatasetVersion> {
+    const { actor } = caller;
     return createOnce(this.db, {
       mutation: 'createDatasetVersion',
       actor,
@@ -50,6 +53,13 @@ export class DatasetService extends NamedAggregateService<Dataset, CreateDataset
         await em.update(Dataset, { id: dataset.id }, { versionCount: sequence, updatedAt: at });
         await linkDatasetVersion(em, version, sources);
         await insertTags(em, id, input.tags);
+        await recordEvent(this.db, caller, {
+          action: EventType.DATASET_VERSION_CREATED, entityType: 'DatasetVersion', entityId: id,
+          after: {
+            datasetId: dataset.id, version: version.version, sequence, uri: version.uri, digest: version.digest, rowCount: version.rowCount,
+            description: version.description, derivedFromIds: sources, tags: input.tags ?? [],
+          },
+        });
         return version;
       },
     });

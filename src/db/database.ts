@@ -24,6 +24,8 @@ interface TransactionScope {
   em?: EntityManager;
   /** Rows locked so far (see common/lock.ts), so a row another lock depends on is locked only once. */
   locked: Set<string>;
+  /** Called once the transaction has committed (never after a rollback or a failed attempt). */
+  committed: (() => void)[];
 }
 
 /**
@@ -83,6 +85,17 @@ export class Database {
     return scope?.open && scope.em ? scope.locked : undefined;
   }
 
+  /**
+   * Runs `callback` once the current transaction has committed; dropped if it rolls back (a retried
+   * attempt starts with none). A callback must not throw, and must leave the caller's async context itself
+   * if its work should not count as the caller's (see AuditSealer.wake).
+   */
+  afterCommit(callback: () => void): void {
+    const scope = this.scope.getStore();
+    if (!scope?.open) throw new Error('afterCommit() outside a transaction');
+    scope.committed.push(callback);
+  }
+
   private current(): EntityManager | undefined {
     const scope = this.scope.getStore();
     return scope?.open ? scope.em : undefined;
@@ -117,12 +130,21 @@ export class Database {
    * longer counts as inside the transaction); the work it is given publishes its EntityManager first.
    */
   private scoped<T>(work: (em: EntityManager) => Promise<T>, run: (work: (em: EntityManager) => Promise<T>) => Promise<T>): Promise<T> {
-    const scope: TransactionScope = { open: true, locked: new Set() };
+    const scope: TransactionScope = { open: true, locked: new Set(), committed: [] };
     const published = (em: EntityManager) => {
       scope.em = em;
       return work(em);
     };
-    return this.scope.run(scope, () => run(published)).finally(() => (scope.open = false));
+    return this.scope.run(scope, () => run(published)).finally(() => (scope.open = false)).then((result) => {
+      for (const callback of scope.committed) {
+        try {
+          callback();
+        } catch {
+          // The transaction has committed: what runs after it can no longer fail it.
+        }
+      }
+      return result;
+    });
   }
 
   /**

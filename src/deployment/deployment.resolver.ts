@@ -1,6 +1,7 @@
 import { Authorized, Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { Role } from '../auth/role';
 import type { Context } from '../context';
+import { callerOf } from '../audit/record';
 import { NamedAggregateResolver } from '../common/named-aggregate.resolver';
 import { PageArgs, toConnection, type Connection } from '../common/pagination';
 import { Model } from '../model/model.entity';
@@ -51,7 +52,7 @@ export class DeploymentResolver extends NamedAggregateResolver({
     @Arg('expectedRevision', () => Int, { nullable: true, description: 'Fails with PRECONDITION_FAILED unless the deployment is at this revision' }) expectedRevision: number | undefined,
     @Args() { comment }: CommentArgs,
   ): Promise<Deployment> {
-    return ctx.services.rollouts.deploy(deploymentId, traffic, { actor: ctx.actor, comment, expectedRevision });
+    return ctx.services.rollouts.deploy(deploymentId, traffic, { ...callerOf(ctx), comment, expectedRevision });
   }
 
   @Authorized(Role.APPROVER)
@@ -63,7 +64,7 @@ export class DeploymentResolver extends NamedAggregateResolver({
     @Arg('expectedRevision', () => Int, { nullable: true }) expectedRevision: number | undefined,
     @Args() { comment }: CommentArgs,
   ): Promise<Deployment> {
-    return ctx.services.rollouts.rollback(deploymentId, toRevision, { actor: ctx.actor, comment, expectedRevision });
+    return ctx.services.rollouts.rollback(deploymentId, toRevision, { ...callerOf(ctx), comment, expectedRevision });
   }
 
   @Authorized(Role.APPROVER)
@@ -73,6 +74,6 @@ export class DeploymentResolver extends NamedAggregateResolver({
     @Arg('deploymentId', () => ID) deploymentId: string,
     @Args() { comment }: CommentArgs,
   ): Promise<Deployment> {
-    return ctx.services.rollouts.retire(deploymentId, { actor: ctx.actor, comment });
+    return ctx.services.rollouts.retire(deploymentId, { ...callerOf(ctx), comment });
   }
 }

@@ -2,6 +2,7 @@ import type { SelectQueryBuilder } from 'typeorm';
 import type { Database } from '../db/database';
 import { requireActive } from '../common/archival';
 import { lock } from '../common/lock';
+import { EventType } from '../audit/event-type';
 import { NamedAggregateService } from '../common/named-aggregate.service';
 import { Model } from '../model/model.entity';
 import { Deployment, DeploymentStatus } from './deployment.entity';
@@ -9,7 +10,7 @@ import type { CreateDeploymentInput, DeploymentFilter } from './deployment.input
 
 export class DeploymentService extends NamedAggregateService<Deployment, CreateDeploymentInput, DeploymentFilter> {
   constructor(db: Database) {
-    super(db, { entity: Deployment, type: 'Deployment', mutation: 'createDeployment', noun: 'A deployment' });
+    super(db, { entity: Deployment, type: 'Deployment', mutation: 'createDeployment', noun: 'A deployment', event: EventType.DEPLOYMENT_CREATED });
   }
 
   /** A new deployment serves nothing yet: revision 0, no traffic. Its model is locked: one being archived takes none. */

@@ -1,6 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { In } from 'typeorm';
 import type { Database } from '../db/database';
+import { EventType } from '../audit/event-type';
+import { recordEvent, type Caller } from '../audit/record';
 import { now } from '../common/base.entity';
 import { BadInputError, NotFoundError, PreconditionFailedError } from '../common/errors';
 import { isIdOf } from '../common/ids';
@@ -16,8 +18,7 @@ export interface TrafficSplit {
   percent: number;
 }
 
-export interface RevisionNote {
-  actor: string;
+export interface RevisionNote extends Caller {
   comment?: string | null;
   expectedRevision?: number | null;
 }
@@ -37,8 +38,11 @@ export class RolloutService {
         if (!version) throw new NotFoundError('ModelVersion', t.versionId, `traffic.${i}.versionId`);
         if (version.modelId !== deployment.modelId) throw new BadInputError(`traffic.${i}.versionId`, 'belongs to another model than the deployment');
       });
-      await requireDeployable(this.db, deployment.modelId, ids);
-      return this.writeRevision(em, deployment, traffic, { kind: DeploymentRevisionKind.DEPLOY, rolledBackTo: null }, note);
+        await requireDeployable(this.db, deployment.modelId, ids);
+      const before = { revision: deployment.revision };
+      const deployed = await this.writeRevision(em, deployment, traffic, { kind: DeploymentRevisionKind.DEPLOY, rolledBackTo: null }, note);
+      await this.recordRevision(EventType.DEPLOYMENT_UPDATED, deployed, before, { traffic }, note);
+      return deployed;
     });
   }
 
@@ -53,7 +57,10 @@ export class RolloutService {
       if (target < 1) throw new PreconditionFailedError('There is no earlier revision to roll back to');
       const rows = await em.findBy(TrafficRow, { deploymentId: deployment.id, revision: target });
       const traffic = rows.map((r) => ({ versionId: r.versionId, percent: r.percent }));
-      return this.writeRevision(em, deployment, traffic, { kind: DeploymentRevisionKind.ROLLBACK, rolledBackTo: target }, note);
+      const before = { revision: deployment.revision };
+      const rolled = await this.writeRevision(em, deployment, traffic, { kind: DeploymentRevisionKind.ROLLBACK, rolledBackTo: target }, note);
+      await this.recordRevision(EventType.DEPLOYMENT_ROLLED_BACK, rolled, before, { rolledBackTo: target, traffic }, note);
+      return rolled;
     });
   }
 
@@ -61,10 +68,20 @@ export class RolloutService {
   retire(deploymentId: string, note: RevisionNote): Promise<Deployment> {
     return this.db.transaction(async (em) => {
       const deployment = await this.lockCurrent(deploymentId, note);
+      const before = { revision: deployment.revision, status: deployment.status };
       const retired = await this.writeRevision(em, deployment, [], { kind: DeploymentRevisionKind.RETIRE, rolledBackTo: null }, note);
       await em.update(Deployment, { id: deployment.id }, { status: DeploymentStatus.RETIRED });
       retired.status = DeploymentStatus.RETIRED;
+      await this.recordRevision(EventType.DEPLOYMENT_RETIRED, retired, before, { status: DeploymentStatus.RETIRED, traffic: [] }, note);
       return retired;
+    });
+  }
+
+  /** The audit event of a new revision: the revision before, the new one and what it holds. */
+  private recordRevision(action: EventType, deployment: Deployment, before: object, after: object, note: RevisionNote): Promise<void> {
+    return recordEvent(this.db, note, {
+      action, entityType: 'Deployment', entityId: deployment.id, before,
+      after: { revision: deployment.revision, ...after, ...(note.comment ? { comment: note.comment } : {}) },
     });
   }
 

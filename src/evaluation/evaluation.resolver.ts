@@ -1,6 +1,7 @@
 import { Authorized, Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Role } from '../auth/role';
 import type { Context } from '../context';
+import { callerOf } from '../audit/record';
 import { NotFoundError } from '../common/errors';
 import { isIdOf } from '../common/ids';
 import { Metric, metricsByEntity } from '../common/metrics';
@@ -19,7 +20,7 @@ export class EvaluationResolver {
   @Authorized(Role.EDITOR)
   @Mutation(() => Evaluation, { description: 'Adds metrics measured on a dataset version to a registered version (its registered metrics stay as they are)' })
   logEvaluation(@Ctx() ctx: Context, @Args() args: LogEvaluationArgs): Promise<Evaluation> {
-    return ctx.services.evaluations.log(args, ctx.actor);
+    return ctx.services.evaluations.log(args, callerOf(ctx));
   }
 
   @Authorized(Role.VIEWER)

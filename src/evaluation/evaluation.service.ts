@@ -3,6 +3,8 @@ import { now } from '../common/base.entity';
 import { insertMetrics } from '../common/metrics';
 import { requireRow } from '../common/lookup';
 import type { Database } from '../db/database';
+import { EventType } from '../audit/event-type';
+import { recordEvent, type Caller } from '../audit/record';
 import { DatasetVersion } from '../dataset/dataset.entity';
 import { ModelVersion } from '../model-version/model-version.entity';
 import { Evaluation } from './evaluation.entity';
@@ -20,7 +22,8 @@ export class EvaluationService {
   constructor(private readonly db: Database) {}
 
   /** Adds an evaluation and its points; the version's registered content (metrics included) stays as it is. */
-  log(args: LogEvaluationArgs, actor: string): Promise<Evaluation> {
+  log(args: LogEvaluationArgs, caller: Caller): Promise<Evaluation> {
+    const { actor } = caller;
     return this.db.transaction(async (em) => {
       const version = await requireRow(em, ModelVersion, 'ModelVersion', args.versionId, 'versionId');
       const dataset = await requireRow(em, DatasetVersion, 'DatasetVersion', args.datasetVersionId, 'datasetVersionId');
@@ -29,6 +32,13 @@ export class EvaluationService {
       });
       await em.insert(Evaluation, evaluation);
       await insertMetrics(em, evaluation.id, args.metrics.map((m) => ({ ...m, step: m.step ?? args.step ?? null })));
+      await recordEvent(this.db, caller, {
+        action: EventType.EVALUATION_LOGGED, entityType: 'ModelVersion', entityId: version.id,
+        after: {
+          evaluationId: evaluation.id, datasetVersionId: dataset.id, step: evaluation.step,
+          points: args.metrics.length, keys: [...new Set(args.metrics.map((m) => m.key))].sort(),
+        },
+      });
       return evaluation;
     });
   }

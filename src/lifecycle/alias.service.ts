@@ -1,5 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
+import { EventType } from '../audit/event-type';
+import { recordEvent } from '../audit/record';
 import { now } from '../common/base.entity';
 import { BadInputError, NotFoundError, PreconditionFailedError } from '../common/errors';
 import { lock } from '../common/lock';
@@ -16,12 +18,12 @@ export class AliasService {
 
   /**
    * Points an alias at a version (creating or moving it), kept as history. A protected alias moves only
-   * through an approved request: the move that applies it carries the request's id (`note.requestId`).
+   * through an approved request: the move that applies it carries the request's id (`note.transitionRequestId`).
    */
   async set(modelId: string, alias: string, versionId: string, note: TransitionNote): Promise<Model> {
     return this.db.transaction(async (em) => {
       const model = await lock(this.db, Model, modelId, 'modelId');
-      if (note.requestId == null) await this.refuseProtected(em, model.id, alias);
+      if (note.transitionRequestId == null) await this.refuseProtected(em, model.id, alias);
       const version = await requireRow(em, ModelVersion, 'ModelVersion', versionId, 'versionId');
       if (version.modelId !== model.id) throw new BadInputError('versionId', 'belongs to another model');
       const current = await em.findOneBy(ModelAliasRow, { modelId: model.id, name: alias });
@@ -31,6 +33,15 @@ export class AliasService {
       else await em.insert(ModelAliasRow, { modelId: model.id, name: alias, versionId: version.id, updatedAt: at });
       await em.insert(AliasEvent, {
         modelId: model.id, alias, versionId: version.id, previousVersionId: current?.versionId ?? null, actor: note.actor, comment: note.comment ?? null, at,
+      });
+      await recordEvent(this.db, note, {
+        action: EventType.ALIAS_SET, entityType: 'Model', entityId: model.id,
+        before: { alias, versionId: current?.versionId ?? null },
+        after: {
+          alias, versionId: version.id,
+          ...(note.transitionRequestId ? { transitionRequestId: note.transitionRequestId } : {}),
+          ...(note.comment ? { comment: note.comment } : {}),
+        },
       });
       return model;
     });
@@ -45,6 +56,10 @@ export class AliasService {
       await em.delete(ModelAliasRow, { modelId: model.id, name: alias });
       await em.insert(AliasEvent, {
         modelId: model.id, alias, versionId: null, previousVersionId: current.versionId, actor: note.actor, comment: note.comment ?? null, at: now(),
+      });
+      await recordEvent(this.db, note, {
+        action: EventType.ALIAS_DELETED, entityType: 'Model', entityId: model.id,
+        before: { alias, versionId: current.versionId }, after: { alias, versionId: null, ...(note.comment ? { comment: note.comment } : {}) },
       });
       return model;
     });

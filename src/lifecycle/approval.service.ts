@@ -1,5 +1,7 @@
 import { IsNull, type EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
+import { EventType } from '../audit/event-type';
+import { recordEvent, type Caller } from '../audit/record';
 import { now } from '../common/base.entity';
 import { ClientError, ConflictError, ErrorCode, PreconditionFailedError } from '../common/errors';
 import { newId } from '../common/ids';
@@ -9,6 +11,7 @@ import { Model } from '../model/model.entity';
 import { ModelVersion, Stage } from '../model-version/model-version.entity';
 import { AliasService } from './alias.service';
 import { defaultPolicy, ModelPolicy } from './policy.entity';
+import type { TransitionNote } from './stage-history';
 import { StageService } from './stage.service';
 import { ReviewDecision, TransitionRequestStatus, TransitionRequest, TransitionReview } from './transition-request.entity';
 
@@ -27,34 +30,44 @@ export class ApprovalService {
     private readonly aliases: AliasService,
   ) {}
 
-  async setPolicy(modelId: string, input: PolicyInput, actor: string): Promise<Model> {
+  async setPolicy(modelId: string, input: PolicyInput, caller: Caller): Promise<Model> {
     return this.db.transaction(async (em) => {
       const model = await lock(this.db, Model, modelId, 'modelId');
       const stored = await em.findOneBy(ModelPolicy, { modelId: model.id });
-      const row = { modelId: model.id, ...policyChange(stored ?? defaultPolicy(model.id), input), updatedBy: actor, updatedAt: now() };
+      const current = stored ?? defaultPolicy(model.id);
+      const change = policyChange(current, input);
+      const row = { modelId: model.id, ...change, updatedBy: caller.actor, updatedAt: now() };
       if (stored) await em.update(ModelPolicy, { modelId: model.id }, row);
       else await em.insert(ModelPolicy, row);
+      const state = (p: Pick<ModelPolicy, 'requiredApprovals' | 'protectedAliases' | 'storedDeployableStages'>) => ({
+        requiredApprovals: p.requiredApprovals, protectedAliases: p.protectedAliases, deployableStages: p.storedDeployableStages,
+      });
+      const [before, after] = [state(current), state(change)];
+      if (JSON.stringify(before) !== JSON.stringify(after)) {
+        await recordEvent(this.db, caller, { action: EventType.MODEL_POLICY_CHANGED, entityType: 'Model', entityId: model.id, before, after });
+      }
       return model;
     });
   }
 
-  requestStage(versionId: string, stage: Stage, comment: string | null | undefined, actor: string): Promise<TransitionRequest> {
+  requestStage(versionId: string, stage: Stage, note: TransitionNote): Promise<TransitionRequest> {
     return this.db.transaction(async (em) => {
       const version = await lock(this.db, ModelVersion, versionId, 'versionId');
       if (version.stage === stage) throw new PreconditionFailedError(`Version ${version.version} is already in ${stage}`);
-      return this.open(em, version, { stage, alias: null }, comment, actor);
+      return this.open(em, version, { stage, alias: null }, note);
     });
   }
 
-  requestAlias(versionId: string, alias: string, comment: string | null | undefined, actor: string): Promise<TransitionRequest> {
+  requestAlias(versionId: string, alias: string, note: TransitionNote): Promise<TransitionRequest> {
     return this.db.transaction(async (em) => {
       const version = await lock(this.db, ModelVersion, versionId, 'versionId');
-      return this.open(em, version, { stage: null, alias }, comment, actor);
+      return this.open(em, version, { stage: null, alias }, note);
     });
   }
 
   private async open(em: EntityManager, version: ModelVersion, target: { stage: Stage | null; alias: string | null },
-    comment: string | null | undefined, actor: string): Promise<TransitionRequest> {
+    note: TransitionNote): Promise<TransitionRequest> {
+    const { actor, comment } = note;
     const duplicate = await em.findOneBy(TransitionRequest, {
       versionId: version.id, status: TransitionRequestStatus.PENDING, stage: target.stage ?? IsNull(), alias: target.alias ?? IsNull(),
     });
@@ -67,6 +80,13 @@ export class ApprovalService {
       decidedAt: null, createdAt: at, updatedAt: at,
     });
     await em.insert(TransitionRequest, request);
+    await recordEvent(this.db, note, {
+      action: EventType.TRANSITION_REQUESTED, entityType: 'TransitionRequest', entityId: request.id,
+      after: {
+        modelId: request.modelId, versionId: request.versionId, stage: request.stage, alias: request.alias, status: request.status,
+        requiredApprovals: request.requiredApprovals, comment: request.comment,
+      },
+    });
     return request;
   }
 
@@ -74,7 +94,8 @@ export class ApprovalService {
    * Records an approval; at quorum the change applies in the same transaction (or nothing does). The
    * request's row lock serializes its reviews; applying takes the model's lock (after it: see lock order).
    */
-  review(requestId: string, decision: ReviewDecision, comment: string | null | undefined, actor: string): Promise<TransitionRequest> {
+  review(requestId: string, decision: ReviewDecision, given: TransitionNote): Promise<TransitionRequest> {
+    const { actor, comment } = given;
     return this.db.transaction(async (em) => {
       const request = await lock(this.db, TransitionRequest, requestId, 'id');
       if (request.status !== TransitionRequestStatus.PENDING) throw new PreconditionFailedError(`Request ${request.id} is already ${request.status}`);
@@ -86,10 +107,20 @@ export class ApprovalService {
       }
       const at = now();
       await em.insert(TransitionReview, { requestId: request.id, actor, decision, comment: comment ?? null, at });
-      if (decision === ReviewDecision.REJECT) return this.close(em, request, TransitionRequestStatus.REJECTED, at);
+      const reviewed = (action: EventType, after: object) => recordEvent(this.db, given, {
+        action, entityType: 'TransitionRequest', entityId: request.id,
+        before: { status: TransitionRequestStatus.PENDING }, after: { ...after, ...(comment ? { comment } : {}) },
+      });
+      if (decision === ReviewDecision.REJECT) {
+        await reviewed(EventType.TRANSITION_REJECTED, { status: TransitionRequestStatus.REJECTED });
+        return this.close(em, request, TransitionRequestStatus.REJECTED, at);
+      }
       const approvals = await em.countBy(TransitionReview, { requestId: request.id, decision: ReviewDecision.APPROVE });
-      if (approvals < request.requiredApprovals) return request;
-      const note = { actor, comment: comment ?? request.comment, requestId: request.id, at };
+      const quorum = approvals >= request.requiredApprovals;
+      const status = quorum ? TransitionRequestStatus.APPLIED : TransitionRequestStatus.PENDING;
+      await reviewed(EventType.TRANSITION_APPROVED, { status, approvals, requiredApprovals: request.requiredApprovals });
+      if (!quorum) return request;
+      const note = { ...given, comment: comment ?? request.comment, transitionRequestId: request.id, at };
       if (request.stage) await this.stages.transition(request.versionId, request.stage, note);
       else await this.aliases.set(request.modelId, request.alias!, request.versionId, note);
       return this.close(em, request, TransitionRequestStatus.APPLIED, at);

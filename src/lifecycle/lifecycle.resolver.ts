@@ -1,13 +1,14 @@
 import { Authorized, Arg, Args, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { Role } from '../auth/role';
 import type { Context } from '../context';
+import { callerOf } from '../audit/record';
 import { Model } from '../model/model.entity';
 import { ModelVersion, Stage } from '../model-version/model-version.entity';
 import { CommentArgs } from '../common/inputs';
 import { AliasArgs, ModelPolicyInput, RollbackStageArgs } from './lifecycle.inputs';
 import { ReviewDecision, TransitionRequest } from './transition-request.entity';
 
-const note = (ctx: Context, comment?: string | null) => ({ actor: ctx.actor, comment });
+const note = (ctx: Context, comment?: string | null) => ({ ...callerOf(ctx), comment });
 
 /** Promotion, rollback, aliases, policy and approvals. */
 @Resolver()
@@ -64,7 +65,7 @@ export class LifecycleMutations {
     @Arg('modelId', () => ID) modelId: string,
     @Arg('input', () => ModelPolicyInput) input: ModelPolicyInput,
   ): Promise<Model> {
-    return ctx.services.approvals.setPolicy(modelId, input, ctx.actor);
+    return ctx.services.approvals.setPolicy(modelId, input, callerOf(ctx));
   }
 
   @Authorized(Role.EDITOR)
@@ -75,7 +76,7 @@ export class LifecycleMutations {
     @Arg('stage', () => Stage) stage: Stage,
     @Args() { comment }: CommentArgs,
   ): Promise<TransitionRequest> {
-    return ctx.services.approvals.requestStage(versionId, stage, comment, ctx.actor);
+    return ctx.services.approvals.requestStage(versionId, stage, note(ctx, comment));
   }
 
   @Authorized(Role.EDITOR)
@@ -86,7 +87,7 @@ export class LifecycleMutations {
     @Args() { alias }: AliasArgs,
     @Args() { comment }: CommentArgs,
   ): Promise<TransitionRequest> {
-    return ctx.services.approvals.requestAlias(versionId, alias, comment, ctx.actor);
+    return ctx.services.approvals.requestAlias(versionId, alias, note(ctx, comment));
   }
 
   @Authorized(Role.APPROVER)
@@ -96,7 +97,7 @@ export class LifecycleMutations {
     @Arg('id', () => ID) id: string,
     @Args() { comment }: CommentArgs,
   ): Promise<TransitionRequest> {
-    return ctx.services.approvals.review(id, ReviewDecision.APPROVE, comment, ctx.actor);
+    return ctx.services.approvals.review(id, ReviewDecision.APPROVE, note(ctx, comment));
   }
 
   @Authorized(Role.APPROVER)
@@ -106,6 +107,6 @@ export class LifecycleMutations {
     @Arg('id', () => ID) id: string,
     @Args() { comment }: CommentArgs,
   ): Promise<TransitionRequest> {
-    return ctx.services.approvals.review(id, ReviewDecision.REJECT, comment, ctx.actor);
+    return ctx.services.approvals.review(id, ReviewDecision.REJECT, note(ctx, comment));
   }
 }

@@ -15,12 +15,12 @@ export class StageService {
   /**
    * Moves a version to a stage; promoting to PRODUCTION archives the previous holder at the same instant.
    * A model whose policy requires approvals reaches PRODUCTION only through an approved request: the
-   * move that applies it carries the request's id (`note.requestId`).
+   * move that applies it carries the request's id (`note.transitionRequestId`).
    */
   transition(versionId: string, stage: Stage, given: TransitionNote): Promise<ModelVersion> {
     return this.db.transaction(async (em) => {
       const version = await lock(this.db, ModelVersion, versionId, 'versionId');
-      if (stage === Stage.PRODUCTION && given.requestId == null) {
+      if (stage === Stage.PRODUCTION && given.transitionRequestId == null) {
         const policy = await em.findOneBy(ModelPolicy, { modelId: version.modelId });
         if (policy && policy.requiredApprovals > 0) {
           throw new PreconditionFailedError(`PRODUCTION for this model needs ${policy.requiredApprovals} approval(s): use requestStageTransition`);
@@ -30,9 +30,9 @@ export class StageService {
       const note = { ...given, at: given.at ?? now() }; // one instant: no moment with both or neither in PRODUCTION
       if (stage === Stage.PRODUCTION) {
         const holder = await lock(this.db, ModelVersion, { modelId: version.modelId, stage: Stage.PRODUCTION });
-        if (holder && holder.id !== version.id) await recordTransition(em, holder, Stage.ARCHIVED, TransitionKind.ARCHIVED_BY_PROMOTION, note);
+        if (holder && holder.id !== version.id) await recordTransition(this.db, em, holder, Stage.ARCHIVED, TransitionKind.ARCHIVED_BY_PROMOTION, note);
       }
-      await recordTransition(em, version, stage, TransitionKind.TRANSITION, note);
+      await recordTransition(this.db, em, version, stage, TransitionKind.TRANSITION, note);
       return version;
     });
   }
@@ -66,8 +66,8 @@ export class StageService {
       const targetId = candidates[candidates.length - 1];
       if (!targetId) throw new PreconditionFailedError('There is no earlier PRODUCTION version to roll back to');
       const target = (await lock(this.db, ModelVersion, { id: targetId, modelId }))!;
-      if (current) await recordTransition(em, current, Stage.ARCHIVED, TransitionKind.ROLLBACK, note);
-      await recordTransition(em, target, Stage.PRODUCTION, TransitionKind.ROLLBACK, note);
+      if (current) await recordTransition(this.db, em, current, Stage.ARCHIVED, TransitionKind.ROLLBACK, note);
+      await recordTransition(this.db, em, target, Stage.PRODUCTION, TransitionKind.ROLLBACK, note);
       return target;
     });
   }

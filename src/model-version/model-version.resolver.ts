@@ -1,6 +1,7 @@
 import { Authorized, Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Role } from '../auth/role';
 import type { Context } from '../context';
+import { callerOf } from '../audit/record';
 import { isIdOf } from '../common/ids';
 import { present } from '../common/loaders';
 import { PageArgs, toConnection, type Connection } from '../common/pagination';
@@ -43,7 +44,7 @@ export class ModelVersionResolver {
   @Authorized(Role.EDITOR)
   @Mutation(() => ModelVersion)
   createModelVersion(@Ctx() ctx: Context, @Arg('input', () => CreateModelVersionInput) input: CreateModelVersionInput): Promise<ModelVersion> {
-    return ctx.services.versions.create(input, ctx.actor);
+    return ctx.services.versions.create(input, callerOf(ctx));
   }
 
   @FieldResolver(() => Model)

@@ -1,6 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
 import { requireActive } from '../common/archival';
+import { EventType } from '../audit/event-type';
+import { recordEvent, type Caller } from '../audit/record';
 import { now } from '../common/base.entity';
 import { ConflictError } from '../common/errors';
 import { newId } from '../common/ids';
@@ -33,19 +35,20 @@ export class ModelVersionService {
    * Registers a version. The model row is locked (MySQL) or writes are serialized (SQLite) while the label
    * and sequence are chosen, so concurrent registrations get distinct labels and gap-free sequences.
    */
-  create(input: CreateModelVersionInput, actor: string): Promise<ModelVersion> {
+  create(input: CreateModelVersionInput, caller: Caller): Promise<ModelVersion> {
     return createOnce(this.db, {
       mutation: 'createModelVersion',
-      actor,
+      actor: caller.actor,
       input,
       id: newId('ModelVersion'),
       find: (id) => this.db.manager.findOneBy(ModelVersion, { id }),
       onConflict: () => new ConflictError('A version with this label already exists', 'input.version'),
-      create: (em, id) => this.insert(em, id, input, actor),
+      create: (em, id) => this.insert(em, id, input, caller),
     });
   }
 
-  private async insert(em: EntityManager, id: string, input: CreateModelVersionInput, actor: string): Promise<ModelVersion> {
+  private async insert(em: EntityManager, id: string, input: CreateModelVersionInput, caller: Caller): Promise<ModelVersion> {
+    const { actor } = caller;
     const model = await lock(this.db, Model, ...parentKey('model', { id: input.modelId, name: input.modelName }));
     requireActive(model, 'Model');
     const run = input.runId != null ? await requireRow(em, Run, 'Run', input.runId, 'input.runId') : null;
@@ -64,11 +67,20 @@ export class ModelVersionService {
       runId: run?.id ?? null, parentId: input.parentVersionId ?? null, createdBy: actor, createdAt: at, updatedAt: at,
     });
     await em.insert(ModelVersion, version);
-    await recordTransition(em, version, Stage.NONE, TransitionKind.CREATED, { actor, at });
+    await recordTransition(this.db, em, version, Stage.NONE, TransitionKind.CREATED, { actor, at });
     await em.update(Model, { id: model.id }, { versionCount: sequence, latestVersion: label, updatedAt: at });
     await linkModelVersion(em, version, datasets);
     await insertMetrics(em, id, input.metrics);
     await insertTags(em, id, input.tags);
+    await recordEvent(this.db, caller, {
+      action: EventType.MODEL_VERSION_CREATED, entityType: 'ModelVersion', entityId: id,
+      after: {
+        modelId: model.id, version: label, sequence, stage: version.stage, artifactUri: version.artifactUri, artifactDigest: version.artifactDigest,
+        framework: version.framework, runId: version.runId, parentVersionId: version.parentId,
+        datasetVersionIds: datasets.map((d) => d.datasetVersionId), metricKeys: [...new Set((input.metrics ?? []).map((m) => m.key))].sort(),
+        tags: input.tags ?? [],
+      },
+    });
     return version;
   }
 

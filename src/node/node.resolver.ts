@@ -1,6 +1,7 @@
 import { Authorized, Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { Role } from '../auth/role';
 import type { Context } from '../context';
+import { callerOf } from '../audit/record';
 import { Node } from '../common/base.entity';
 import { DescriptionArgs, NodeIdsArgs, TagsArgs } from './node.inputs';
 import { loadNode } from './node.loaders';
@@ -26,7 +27,7 @@ export class NodeResolver {
     @Arg('id', () => ID) id: string,
     @Args() { tags }: TagsArgs,
   ): Promise<object> {
-    return ctx.services.nodes.setTags(id, tags);
+    return ctx.services.nodes.setTags(id, tags, callerOf(ctx));
   }
 
   @Authorized(Role.EDITOR)
@@ -36,6 +37,6 @@ export class NodeResolver {
     @Arg('id', () => ID) id: string,
     @Args() { description }: DescriptionArgs,
   ): Promise<object> {
-    return ctx.services.nodes.updateDescription(id, description);
+    return ctx.services.nodes.updateDescription(id, description, callerOf(ctx));
   }
 }

@@ -1,6 +1,7 @@
 import { Authorized, Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Role } from '../auth/role';
 import type { Context } from '../context';
+import { callerOf } from '../audit/record';
 import { isIdOf } from '../common/ids';
 import { present } from '../common/loaders';
 import { latestMetricsByEntity, Metric, MetricConnection } from '../common/metrics';
@@ -27,7 +28,7 @@ export class RunResolver {
   @Authorized(Role.EDITOR)
   @Mutation(() => Run)
   startRun(@Ctx() ctx: Context, @Arg('input', () => StartRunInput) input: StartRunInput): Promise<Run> {
-    return ctx.services.runs.start(input, ctx.actor);
+    return ctx.services.runs.start(input, callerOf(ctx));
   }
 
   @Authorized(Role.EDITOR)
@@ -37,7 +38,7 @@ export class RunResolver {
     @Arg('runId', () => ID) runId: string,
     @Args() { metrics }: MetricsArgs,
   ): Promise<Run> {
-    return ctx.services.runs.logMetrics(runId, metrics);
+    return ctx.services.runs.logMetrics(runId, metrics, callerOf(ctx));
   }
 
   @Authorized(Role.EDITOR)
@@ -48,7 +49,7 @@ export class RunResolver {
     @Args() { status }: EndStatusArgs,
     @Arg('endedAt', () => Date, { nullable: true, description: 'Defaults to now' }) endedAt?: Date,
   ): Promise<Run> {
-    return ctx.services.runs.finish(runId, status, endedAt);
+    return ctx.services.runs.finish(runId, status, endedAt, callerOf(ctx));
   }
 
   @FieldResolver(() => Experiment)

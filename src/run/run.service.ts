@@ -1,5 +1,7 @@
 import type { Database } from '../db/database';
 import { requireActive } from '../common/archival';
+import { EventType } from '../audit/event-type';
+import { recordEvent, type Caller } from '../audit/record';
 import { now } from '../common/base.entity';
 import { BadInputError, ConflictError, PreconditionFailedError } from '../common/errors';
 import { newId } from '../common/ids';
@@ -18,7 +20,8 @@ import type { StartRunInput } from './run.inputs';
 export class RunService {
   constructor(private readonly db: Database) {}
 
-  start(input: StartRunInput, actor: string): Promise<Run> {
+  start(input: StartRunInput, caller: Caller): Promise<Run> {
+    const { actor } = caller;
     return createOnce(this.db, {
       mutation: 'startRun',
       actor,
@@ -49,23 +52,34 @@ export class RunService {
         await em.insert(Run, run);
         await linkRun(em, run, inputIds);
         await insertTags(em, id, input.tags);
+        await recordEvent(this.db, caller, {
+          action: EventType.RUN_STARTED, entityType: 'Run', entityId: id,
+          after: {
+            experimentId: run.experimentId, name: run.name, status: run.status, params: run.params, gitRepo: run.gitRepo,
+            gitCommit: run.gitCommit, startedAt: run.startedAt, inputDatasetVersionIds: inputIds, tags: input.tags ?? [],
+          },
+        });
         return run;
       },
     });
   }
 
   /** Metrics may be logged while the run is going and after it ended (late evaluations). */
-  logMetrics(runId: string, metrics: MetricInput[]): Promise<Run> {
+  logMetrics(runId: string, metrics: MetricInput[], caller: Caller): Promise<Run> {
     return this.db.transaction(async (em) => {
       const run = await lock(this.db, Run, runId, 'runId');
       await insertMetrics(em, run.id, metrics);
       run.updatedAt = now();
       await em.update(Run, { id: run.id }, { updatedAt: run.updatedAt });
+      await recordEvent(this.db, caller, {
+        action: EventType.RUN_METRICS_LOGGED, entityType: 'Run', entityId: run.id,
+        after: { points: metrics.length, keys: [...new Set(metrics.map((m) => m.key))].sort() },
+      });
       return run;
     });
   }
 
-  finish(runId: string, status: RunStatus, endedAt?: Date | null): Promise<Run> {
+  finish(runId: string, status: RunStatus, endedAt: Date | null | undefined, caller: Caller): Promise<Run> {
     return this.db.transaction(async (em) => {
       const run = await lock(this.db, Run, runId, 'runId');
       if (run.status !== RunStatus.RUNNING) {
@@ -76,8 +90,12 @@ export class RunService {
       if (ended.getTime() < run.startedAt.getTime()) {
         throw new BadInputError('endedAt', `must not be before the run's startedAt (${run.startedAt.toISOString()})${endedAt ? '' : '; it defaults to now'}`);
       }
+      const before = { status: run.status };
       Object.assign(run, { status, endedAt: ended, updatedAt: at });
       await em.update(Run, { id: run.id }, { status, endedAt: run.endedAt, updatedAt: at });
+      await recordEvent(this.db, caller, {
+        action: EventType.RUN_FINISHED, entityType: 'Run', entityId: run.id, before, after: { status, endedAt: ended },
+      });
       return run;
     });
   }

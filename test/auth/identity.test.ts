@@ -49,13 +49,13 @@ describe('open local mode', () => {
     const [one, two] = [await start(), await start()];
     try {
       expect([one.auth.open, two.auth.open]).toEqual([true, true]);
-      await one.services.tokens.create({ name: 'first', role: Role.VIEWER }, 'local');
+      await one.services.tokens.create({ name: 'first', role: Role.VIEWER }, { actor: 'local' });
       expect([one.auth.open, two.auth.open]).toEqual([false, true]);
       await two.auth.recheck();
       expect(two.auth.open).toBe(false);
       // Revoking every token does not reopen a running process.
       const [token] = (await one.services.tokens.list({ first: 1 }, false)).items;
-      await one.services.tokens.revoke(token.id);
+      await one.services.tokens.revoke(token.id, { actor: 'local' });
       await two.auth.recheck();
       expect(two.auth.open).toBe(false);
     } finally {

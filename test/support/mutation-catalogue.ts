@@ -157,7 +157,7 @@ export const MUTATION_CATALOGUE: Record<string, CatalogueEntry> = {
     return call('mutation($id: ID!) { restoreExperiment(id: $id) { id archived } }', { id: experiment.id });
   } },
   setModelPolicy: { minRole: 'ADMIN', modelScoped: false, prepare: async (fx) =>
-    call('mutation($m: ID!) { setModelPolicy(modelId: $m, input: { requiredApprovals: 0, protectedAliases: [] }) { id } }', { m: fx.other.id }) },
+    call('mutation($m: ID!) { setModelPolicy(modelId: $m, input: { requiredApprovals: 1, protectedAliases: ["champion"] }) { id } }', { m: fx.other.id }) },
   createApiToken: { minRole: 'ADMIN', modelScoped: false, prepare: async () =>
     call('mutation { createApiToken(name: "matrix", role: VIEWER) { apiToken { id } } }') },
   revokeApiToken: { minRole: 'ADMIN', modelScoped: false, prepare: async (fx) => {

@@ -11,11 +11,12 @@ import { SearchIndexes1765000000000 } from './1765000000000-search-indexes';
 import { Auth1765100000000 } from './1765100000000-auth';
 import { MetricDirections1765400000000 } from './1765400000000-metric-directions-effective-hyperparameters';
 import { ArchivalDeployableStages1765300000000 } from './1765300000000-archival-deployable-stages';
+import { AuditLog1765200000000 } from './1765200000000-audit-log';
 
 /** Every migration, oldest first; run at start. */
 export const MIGRATIONS = [
   CoreGraph1764200000000, LineageEdges1764300000000, Lifecycle1764400000000, RunNames1764500000000,
   MetricLatestIndex1764500000100, ServedIntervals1764600000000, IdempotencyFingerprint1764700000000,
   SchemaHygiene1764800000000, Evaluations1764900000000, SearchIndexes1765000000000, Auth1765100000000,
-  ArchivalDeployableStages1765300000000, MetricDirections1765400000000,
+  AuditLog1765200000000, ArchivalDeployableStages1765300000000, MetricDirections1765400000000,
 ];
