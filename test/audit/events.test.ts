@@ -19,7 +19,8 @@ function expectEvents(events: EventRow[], expected: Expected[], actor: string): 
   expect(events.map((e) => [e.action, e.entityType, e.entityId])).toEqual(expected.map((e) => [e.action, e.entityType, e.entityId]));
   events.forEach((event, i) => {
     const want = expected[i];
-    expect(event.actor).toBe(want.actor ?? actor);
+    // In open local mode the subject of an X-Actor caller is `local:<X-Actor>`.
+    expect(event.actor).toBe(`local:${want.actor ?? actor}`);
     expect(event.requestId).toBe(`req-${want.actor ?? actor}`);
     expect(event.id).toMatch(/^evt_[0-9a-hjkmnp-tv-z]{26}$/);
     if (want.before !== undefined) expect(event.before).toEqual(want.before);
@@ -55,10 +56,10 @@ describe('audit events: every mutation writes its events, in its transaction', (
     const dsv = (await step('alice', 'mutation($d: ID!) { createDatasetVersion(input: { datasetId: $d, uri: "s3://d/1", digest: "sha256:' + 'a'.repeat(64) + '" }) { id createdBy } }', { d: ds },
       (d) => [{ action: 'DATASET_VERSION_CREATED', entityType: 'DatasetVersion', entityId: d.createDatasetVersion.id,
         after: { datasetId: ds, version: '1', uri: 's3://d/1' } }])).createDatasetVersion;
-    expect(dsv.createdBy).toBe('alice');
+    expect(dsv.createdBy).toBe('local:alice');
     const run = (await step('bob', 'mutation($e: ID!, $i: [ID!]) { startRun(input: { experimentId: $e, name: "r1", inputDatasetVersionIds: $i }) { id createdBy } }', { e: exp, i: [dsv.id] },
       (d) => [{ action: 'RUN_STARTED', entityType: 'Run', entityId: d.startRun.id, after: { experimentId: exp, name: 'r1', status: 'RUNNING', inputDatasetVersionIds: [dsv.id] } }])).startRun;
-    expect(run.createdBy).toBe('bob');
+    expect(run.createdBy).toBe('local:bob');
     await step('bob', 'mutation($r: ID!) { logRunMetrics(runId: $r, metrics: [{ key: "loss", value: 0.5 }, { key: "acc", value: 0.9 }, { key: "loss", value: 0.4, step: 2 }]) { id } }', { r: run.id },
       () => [{ action: 'RUN_METRICS_LOGGED', entityType: 'Run', entityId: run.id, before: null, after: { points: 3, keys: ['acc', 'loss'] } }]);
     await step('bob', 'mutation($r: ID!) { finishRun(runId: $r, status: FINISHED) { id } }', { r: run.id },
@@ -66,7 +67,7 @@ describe('audit events: every mutation writes its events, in its transaction', (
     const V = 'mutation($m: ID!, $r: ID) { createModelVersion(input: { modelId: $m, artifactUri: "s3://m/a", runId: $r }) { id createdBy } }';
     const v1 = (await step('bob', V, { m: model, r: run.id }, (d) => [{ action: 'MODEL_VERSION_CREATED', entityType: 'ModelVersion',
       entityId: d.createModelVersion.id, after: { modelId: model, version: '1', stage: 'NONE', runId: run.id, artifactUri: 's3://m/a' } }])).createModelVersion;
-    expect(v1.createdBy).toBe('bob');
+    expect(v1.createdBy).toBe('local:bob');
     const v2 = (await step('bob', V, { m: model }, (d) => [{ action: 'MODEL_VERSION_CREATED', entityType: 'ModelVersion',
       entityId: d.createModelVersion.id, after: { modelId: model, version: '2', runId: null } }])).createModelVersion;
     await step('carol', 'mutation($v: ID!, $d: ID!) { logEvaluation(versionId: $v, datasetVersionId: $d, metrics: [{ key: "auc", value: 0.8 }]) { id createdBy } }', { v: v1.id, d: dsv.id },
@@ -99,7 +100,9 @@ describe('audit events: every mutation writes its events, in its transaction', (
 
     const POLICY = 'mutation($m: ID!, $n: Int!) { setModelPolicy(modelId: $m, input: { requiredApprovals: $n, protectedAliases: ["champion"] }) { id } }';
     await step('erin', POLICY, { m: model, n: 1 }, () => [{ action: 'MODEL_POLICY_CHANGED', entityType: 'Model', entityId: model,
-      before: null, after: { requiredApprovals: 1, protectedAliases: ['champion'] } }]);
+      // No policy was stored: the change starts from the defaults every model has.
+      before: { requiredApprovals: 0, protectedAliases: [], deployableStages: null },
+      after: { requiredApprovals: 1, protectedAliases: ['champion'], deployableStages: null } }]);
     await step('erin', POLICY, { m: model, n: 1 }, () => []);
 
     const request = (await step('alice', 'mutation($v: ID!) { requestStageTransition(versionId: $v, stage: PRODUCTION, comment: "ship") { id } }', { v: v2.id },
@@ -118,6 +121,11 @@ describe('audit events: every mutation writes its events, in its transaction', (
       (d) => [{ action: 'DEPLOYMENT_CREATED', entityType: 'Deployment', entityId: d.createDeployment.id, before: null,
         after: { name: names.dep, modelId: model, environment: 'prod', revision: 0, status: 'ACTIVE' } }])).createDeployment.id as string;
     const DEPLOY = 'mutation($d: ID!, $v: ID!) { deploy(deploymentId: $d, traffic: [{ versionId: $v, percent: 100 }]) { revision } }';
+    // v1 is ARCHIVED (v2 took PRODUCTION): the policy must let ARCHIVED versions serve before v1 can be deployed.
+    await step('erin', 'mutation($m: ID!) { setModelPolicy(modelId: $m, input: { deployableStages: [NONE, STAGING, PRODUCTION, ARCHIVED] }) { id } }', { m: model },
+      () => [{ action: 'MODEL_POLICY_CHANGED', entityType: 'Model', entityId: model,
+        before: { requiredApprovals: 1, protectedAliases: ['champion'], deployableStages: null },
+        after: { requiredApprovals: 1, protectedAliases: ['champion'], deployableStages: ['NONE', 'STAGING', 'PRODUCTION', 'ARCHIVED'] } }]);
     await step('frank', DEPLOY, { d: dep, v: v1.id }, () => [{ action: 'DEPLOYMENT_UPDATED', entityType: 'Deployment', entityId: dep,
       before: { revision: 0 }, after: { revision: 1, traffic: [{ versionId: v1.id, percent: 100 }] } }]);
     await step('frank', DEPLOY, { d: dep, v: v2.id }, () => [{ action: 'DEPLOYMENT_UPDATED', entityType: 'Deployment', entityId: dep,
@@ -129,7 +137,7 @@ describe('audit events: every mutation writes its events, in its transaction', (
       entityType: 'Deployment', entityId: dep, before: { revision: 3, status: 'ACTIVE' }, after: { revision: 4, status: 'RETIRED', traffic: [] } }]);
 
     // The feed filters, and each node's own events.
-    const byActor = await t.ok('{ auditEvents(filter: { actor: "frank" }, first: 10) { totalCount nodes { action } } }');
+    const byActor = await t.ok('{ auditEvents(filter: { actor: "local:frank" }, first: 10) { totalCount nodes { action } } }');
     expect(byActor.auditEvents.nodes.map((n: { action: string }) => n.action)).toEqual(
       ['DEPLOYMENT_RETIRED', 'DEPLOYMENT_ROLLED_BACK', 'DEPLOYMENT_UPDATED', 'DEPLOYMENT_UPDATED', 'DEPLOYMENT_CREATED']);
     const onDep = await t.ok('query($d: ID!) { deployment(id: $d) { auditEvents(first: 2) { totalCount nodes { action } } } }', { d: dep });

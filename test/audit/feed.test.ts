@@ -26,7 +26,7 @@ describe('audit feed: auditEvents paging, filters, and every node type\'s own ev
     expect(descriptions(page2)).toEqual(['d2', 'd1']);
     const back = (await t.ok(P, { f, last: 2, before: page2.pageInfo.startCursor })).auditEvents;
     expect(descriptions(back)).toEqual(['d4', 'd3']);
-    expect(descriptions((await t.ok(P, { f: { ...f, actor: 'odd' } })).auditEvents)).toEqual(['d3', 'd1']);
+    expect(descriptions((await t.ok(P, { f: { ...f, actor: 'local:odd' } })).auditEvents)).toEqual(['d3', 'd1']);
     expect((await t.ok(P, { f: { entityId: m.id, since: start } })).auditEvents.totalCount).toBe(5);
     expect((await t.ok(P, { f: { entityId: m.id, until: start } })).auditEvents.totalCount).toBe(1); // MODEL_REGISTERED
     expect((await t.fails(P, { f, first: 2, after: 'nope' })).field).toBe('after');
@@ -45,7 +45,7 @@ describe('audit feed: auditEvents paging, filters, and every node type\'s own ev
     expect(two.statements.length).toBe(six.statements.length);
     const nodes = (six.result.data as { models: { nodes: { auditEvents: unknown }[] } }).models.nodes;
     expect(nodes).toHaveLength(6);
-    for (const node of nodes) expect(node.auditEvents).toEqual({ totalCount: 2, nodes: [{ action: 'TAGS_SET', actor: 'anonymous' }] });
+    for (const node of nodes) expect(node.auditEvents).toEqual({ totalCount: 2, nodes: [{ action: 'TAGS_SET', actor: 'local' }] });
     // models page, its count is not asked; auditEvents page (one window), auditEvents counts (one GROUP BY).
     expect(six.statements).toHaveLength(3);
 
