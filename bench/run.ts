@@ -1,177 +1,198 @@
 /**
- * `npm run bench`: starts the built server on a free loopback port, seeds it through the API, then drives
- * each scenario with autocannon for a fixed time and prints one table. Exits 1 if any request failed
- * (socket error, timeout, non-2xx, or a GraphQL error in a 200 body).
+ * `npm run bench [-- options]`: seeds a registry on MariaDB, serves it with the built server and measures each
+ * scenario under load (autocannon), beside its reference (bare Apollo Server, PostGraphile with --peer) or its
+ * SQL floor (the same statements through mysql2). Prints a table and whether each target holds; writes
+ * bench/results/latest.json. See bench/README.md.
  *
- * Environment (all optional):
- *   BENCH_DATABASE_URL   mysql://root@127.0.0.1:3306/test → a fresh database on that server (dropped after);
- *                        sqlite:PATH → that file; unset → a temporary SQLite file
- *   BENCH_DURATION       seconds per scenario (default 5)      BENCH_WARMUP  seconds before each (default 1)
- *   BENCH_CONNECTIONS    concurrent connections (default 10)
- *   BENCH_SCENARIOS      comma list: nested-list,point-lookup,create-version,run-metrics,metric-history (default all)
- *   BENCH_MODELS, BENCH_VERSIONS_PER_MODEL, BENCH_RUNS_PER_MODEL, BENCH_DATASETS,
- *   BENCH_VERSIONS_PER_DATASET, BENCH_EXPERIMENTS, BENCH_METRIC_POINTS (one long run; 0 for none),
- *   BENCH_SEED_CONCURRENCY   seed size (see seed.ts)
+ * Exits 1 only when requests failed or writes were lost (never on slow numbers): CI runs `--quick` as a smoke test.
+ *
+ * Environment: BENCH_DATABASE_URL (default mysql://root@127.0.0.1:3306/; a database mg_bench_<random> is
+ * created there and dropped after), BENCH_PEER_URL (default postgres://postgres@127.0.0.1:5432/postgres, --peer).
  */
+import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import autocannon from 'autocannon';
-import { intFromEnv } from './common';
-import { firstErrorOf, gql, hasGraphQLErrors, headersFor, type Endpoint } from './graphql';
-import { scenarios, type Scenario } from './scenarios';
-import { DEFAULT_SEED_SIZE, seed, type SeedSize } from './seed';
-import { createBenchDatabase, makeWorkDir, startServer, tail, type BenchDatabase, type RunningServer } from './server';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { pino } from 'pino';
+import { RegistryApp } from '../src/app';
+import { defaultQueryLimits } from '../src/config';
+import { StatementCapture } from './capture';
+import { createServerDatabase, type ServerDatabase } from './common';
+import { commit, machine, missingVersions, versionState } from './environment';
+import { sqlFloor } from './floor';
+import { hasGraphQLErrors } from './graphql';
+import { httpLoad } from './load';
+import { parseOptions, type Options } from './options';
+import { startPeer, type Peer } from './peer';
+import { printTable, printTargets, targets, writeLost, type ResultRow, type WriteCheck } from './report';
+import { lineageOp, scenarios, type Scenario } from './scenarios';
+import { seedGraph, type SeededGraph } from './seed/graph';
+import { DEFAULT_SIZE, QUICK_SIZE, scaled, totals } from './seed/size';
+import { startBareApollo, startServer, tail, makeWorkDir, type RunningServer } from './server';
 
-interface Settings {
-  duration: number;
-  warmup: number;
-  connections: number;
-  only: Set<string> | null;
-  size: SeedSize;
-}
-
-function settings(): Settings {
-  const d = DEFAULT_SEED_SIZE;
-  const only = process.env.BENCH_SCENARIOS?.split(',').map((s) => s.trim()).filter(Boolean);
-  return {
-    duration: intFromEnv('BENCH_DURATION', 5, 1, 300),
-    warmup: intFromEnv('BENCH_WARMUP', 1, 0, 60),
-    connections: intFromEnv('BENCH_CONNECTIONS', 10, 1, 1000),
-    only: only?.length ? new Set(only) : null,
-    size: {
-      models: intFromEnv('BENCH_MODELS', d.models, 1, 100_000),
-      versionsPerModel: intFromEnv('BENCH_VERSIONS_PER_MODEL', d.versionsPerModel, 1, 10_000),
-      runsPerModel: intFromEnv('BENCH_RUNS_PER_MODEL', d.runsPerModel, 1, 1_000),
-      datasets: intFromEnv('BENCH_DATASETS', d.datasets, 1, 100_000),
-      versionsPerDataset: intFromEnv('BENCH_VERSIONS_PER_DATASET', d.versionsPerDataset, 1, 10_000),
-      experiments: intFromEnv('BENCH_EXPERIMENTS', d.experiments, 1, 10_000),
-      metricPoints: intFromEnv('BENCH_METRIC_POINTS', d.metricPoints, 0, 10_000_000),
-      concurrency: intFromEnv('BENCH_SEED_CONCURRENCY', d.concurrency, 1, 256),
-    },
-  };
-}
-
-interface Row {
-  scenario: string;
-  requests: number;
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  graphqlErrors: number;
-  firstError?: string;
-}
-
-const failures = (r: Row) => r.errors + r.timeouts + r.non2xx + r.graphqlErrors;
-
-async function runScenario(endpoint: Endpoint, scenario: Scenario, s: Settings): Promise<Row> {
-  // One request first: a broken operation fails here with its message instead of as N identical errors.
-  await gql(endpoint, scenario.sample.query, scenario.sample.variables).catch((error: unknown) => {
-    throw new Error(`${scenario.name}: the preflight request failed: ${error instanceof Error ? error.message : String(error)}`);
-  });
-  let firstError: string | undefined;
-  const result = await autocannon({
-    url: endpoint.url,
-    title: scenario.name,
-    method: 'POST',
-    headers: headersFor(endpoint),
-    connections: s.connections,
-    duration: s.duration,
-    timeout: 10,
-    requests: scenario.requests,
-    ...(s.warmup > 0 ? { warmup: { connections: s.connections, duration: s.warmup } } : {}),
-    verifyBody: (body) => {
-      if (!hasGraphQLErrors(body)) return true;
-      firstError ??= firstErrorOf(body);
-      return false;
-    },
-  });
-  return {
-    scenario: scenario.name,
-    requests: result.latency.totalCount,
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors - result.timeouts,
-    timeouts: result.timeouts,
-    non2xx: result.non2xx,
-    graphqlErrors: result.mismatches,
-    firstError,
-  };
-}
-
-function printTable(rows: Row[]): void {
-  const header = ['scenario', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'timeouts', 'non-2xx', 'gql errors'];
-  const cells = rows.map((r) => [
-    r.scenario, String(r.requests), r.rps.toFixed(1), r.p50.toFixed(1), r.p99.toFixed(1),
-    String(r.errors), String(r.timeouts), String(r.non2xx), String(r.graphqlErrors),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c: string[]) => c.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
-  console.log(line(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const c of cells) console.log(line(c));
-  for (const r of rows) if (r.firstError) console.log(`${r.scenario}: first GraphQL error: ${r.firstError}`);
-}
-
-let server: RunningServer | undefined;
-let database: BenchDatabase | undefined;
+const cleanups: (() => Promise<unknown>)[] = [];
 const work = makeWorkDir();
 
 async function cleanUp(): Promise<void> {
-  const s = server;
-  server = undefined;
-  await s?.stop().catch((error: unknown) => console.error(`could not stop the server: ${String(error)}`));
-  const db = database;
-  database = undefined;
-  await db?.drop().catch((error: unknown) => console.error(`could not drop the bench database: ${String(error)}`));
+  for (const step of cleanups.splice(0).reverse()) {
+    await step().catch((error: unknown) => console.error(`clean-up: ${error instanceof Error ? error.message : String(error)}`));
+  }
   work.remove();
 }
 
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+
+interface Targets {
+  server: RunningServer;
+  adminToken: string;
+  bare: { url: string; pid: number | undefined };
+  peer?: Peer;
+}
+
+async function measure(o: Options, sc: Scenario, t: Targets, capture: StatementCapture, database: ServerDatabase): Promise<{ row: ResultRow; write?: WriteCheck }> {
+  const counts: number[] = [];
+  const sequences = [];
+  for (const op of sc.captured) {
+    const statements = await capture.run(op.query, op.variables);
+    counts.push(statements.length);
+    sequences.push(statements);
+  }
+  const statements = !counts.length ? null
+    : sc.kind === 'mix' ? 0.9 * mean(counts.slice(0, -1)) + 0.1 * counts[counts.length - 1] : mean(counts);
+  const writes = sc.kind === 'write' || sc.kind === 'mix';
+  const before = writes ? await versionState(database.url) : null;
+  const acknowledged: string[] = [];
+  const json: Record<string, string> = { 'content-type': 'application/json' };
+  const endpoint: { url: string; pid: number | undefined; headers: Record<string, string> } = sc.target === 'bare' ? { url: t.bare.url, pid: t.bare.pid, headers: json }
+    : sc.target === 'peer' && t.peer ? { url: t.peer.url, pid: t.peer.pid, headers: json }
+      : { url: t.server.url, pid: t.server.pid, headers: { ...json, authorization: `Bearer ${t.adminToken}`, 'x-actor': 'bench' } };
+  const next = sc.target === 'peer' && t.peer ? t.peer.nestedBody : () => JSON.stringify(sc.operations());
+  const measured = await httpLoad({
+    url: endpoint.url, headers: endpoint.headers, pid: endpoint.pid, connections: sc.connections, warmup: o.warmup, duration: o.duration, next,
+    onBody: writes ? (body) => {
+      if (!body.includes('"createModelVersion":{') || hasGraphQLErrors(body)) return;
+      const id = (JSON.parse(body) as { data?: { createModelVersion?: { id?: string } } }).data?.createModelVersion?.id;
+      if (id) acknowledged.push(id);
+    } : undefined,
+  });
+  const row: ResultRow = {
+    scenario: sc.name, description: sc.description, kind: sc.kind, connections: sc.connections, statements, ...measured,
+  };
+  if (sc.floor) {
+    row.floor = await sqlFloor(database.url, sequences, { connections: sc.connections, warmup: o.warmup, duration: o.duration });
+    row.ratio = { to: 'floor', value: row.rps / row.floor.rps };
+    if (row.floor.failures) row.failures += row.floor.failures;
+    row.firstError ??= row.floor.firstError;
+  }
+  let write: WriteCheck | undefined;
+  if (before) {
+    const after = await versionState(database.url);
+    write = {
+      scenario: sc.name, acknowledged: acknowledged.length, stored: after.total - before.total,
+      missing: await missingVersions(database.url, acknowledged), badModels: after.badModels,
+    };
+  }
+  return { row, write };
+}
+
 async function main(): Promise<number> {
-  const s = settings();
-  database = await createBenchDatabase(work.dir, process.env.BENCH_DATABASE_URL || undefined);
-  console.log(`database: ${database.label}`);
+  const o = parseOptions(process.argv.slice(2));
+  const size = scaled(o.quick ? QUICK_SIZE : DEFAULT_SIZE, o.scale);
+  const started = new Date();
+  const database = await createServerDatabase(o.databaseUrl, 'mg_bench');
+  cleanups.push(() => database.drop());
+  const host = await machine(database.url);
+  console.log(`database: ${database.label} (MariaDB ${host.mariadb}); ${host.cpus} × ${host.cpuModel}, load average ${host.loadAverage.join(' ')}`);
+
+  // The in-process registry seeds the database and counts each scenario's statements; the measured server is separate.
+  const app = await RegistryApp.create({ databaseUrl: database.url, limits: defaultQueryLimits(), log: pino({ level: 'warn' }) });
+  cleanups.push(() => app.stop());
+  const t = totals(size);
+  console.log(`seeding (scale ${o.scale}${o.quick ? ', quick' : ''}): ${t.modelVersions} model versions, ${t.runs} runs, ${t.datasetVersions} dataset versions, ${t.deployments} deployments…`);
+  const graph: SeededGraph = await seedGraph(app, size, (line) => console.log(line));
+  console.log(`seeded in ${(graph.ms / 1000).toFixed(1)} s (${graph.throughApi} operations through the API, the rest batch-inserted)`);
+  const capture = new StatementCapture(app);
+  const chainTip = graph.chain[graph.chain.length - 1];
+  const lineageStatements = {
+    depth25: (await capture.run(lineageOp(chainTip, 'UPSTREAM', 25, 5000).query, lineageOp(chainTip, 'UPSTREAM', 25, 5000).variables)).length,
+    depth1000: (await capture.run(lineageOp(chainTip, 'UPSTREAM', 1000, 5000).query, lineageOp(chainTip, 'UPSTREAM', 1000, 5000).variables)).length,
+  };
+
   const adminToken = randomBytes(24).toString('hex');
-  server = await startServer({ databaseUrl: database.url, adminToken, workDir: work.dir });
-  const endpoint: Endpoint = { url: server.url, token: adminToken };
-  console.log(`server:   ${server.url}`);
-
-  console.log('seeding through the API…');
-  const seeded = await seed(endpoint, s.size, (line) => console.log(line));
-  console.log(`seeded ${seeded.versions.length} model versions with ${seeded.mutations} mutations in ${(seeded.ms / 1000).toFixed(1)} s` +
-    ` (${((seeded.mutations * 1000) / seeded.ms).toFixed(0)} mutations/s)`);
-
-  const selected = scenarios(seeded).filter((sc) => !s.only || s.only.has(sc.name));
-  if (!selected.length) throw new Error(`BENCH_SCENARIOS matched nothing (have: ${scenarios(seeded).map((sc) => sc.name).join(', ')})`);
-  const rows: Row[] = [];
-  for (const scenario of selected) {
-    console.log(`\n${scenario.name}: ${scenario.description} — ${s.connections} connections, ${s.warmup} s warm-up, ${s.duration} s`);
-    rows.push(await runScenario(endpoint, scenario, s));
+  const server = await startServer({ databaseUrl: database.url, adminToken, workDir: work.dir });
+  cleanups.push(() => server.stop());
+  const bare = await startBareApollo();
+  cleanups.push(() => bare.stop());
+  const targetsOf: Targets = { server, adminToken, bare };
+  if (o.peer) {
+    targetsOf.peer = await startPeer(o.peerUrl, database.url, (line) => console.log(line));
+    cleanups.push(() => targetsOf.peer?.stop() ?? Promise.resolve());
   }
+  console.log(`server:   ${server.url} (pid ${server.pid}); bare Apollo ${bare.url}${targetsOf.peer ? `; PostGraphile ${targetsOf.peer.url}` : ''}`);
+
+  const all = scenarios(graph, o.connections, o.peer);
+  const selected = all.filter((sc) => !o.only || o.only.has(sc.name));
+  if (!selected.length) throw new Error(`--only matched nothing (have: ${all.map((sc) => sc.name).join(', ')})`);
+  const rows: ResultRow[] = [];
+  const writes: WriteCheck[] = [];
+  for (const sc of selected) {
+    console.log(`${sc.name}: ${sc.description} — ${sc.connections} connections, ${o.warmup} s warm-up, ${o.duration} s${sc.floor ? ', then its SQL floor' : ''}`);
+    const { row, write } = await measure(o, sc, targetsOf, capture, database);
+    rows.push(row);
+    if (write) writes.push(write);
+  }
+  for (const row of rows) {
+    const reference = selected.find((sc) => sc.name === row.scenario)?.reference;
+    const ref = rows.find((r) => r.scenario === reference);
+    if (ref) row.ratio = { to: ref.scenario, value: row.rps / ref.rps };
+  }
+
+  const compare = o.compare ? JSON.parse(readFileSync(o.compare, 'utf8')) as { scale?: number; results: ResultRow[] } : undefined;
   console.log('');
-  printTable(rows);
-  const failed = rows.filter((r) => failures(r) > 0);
-  if (failed.length) {
-    console.error(`\nFAILED: requests errored in ${failed.map((r) => r.scenario).join(', ')}`);
-    console.error(`--- server log (tail) ---\n${tail(server.logFile)}`);
-    return 1;
+  printTable(rows, compare ? { label: `×${compare.scale ?? '?'}`, rows: compare.results } : undefined);
+  console.log('\nratio: req/s over the reference or floor named (within one run). SQL/req: statements per request, counted in process.');
+  const list = targets(rows, writes, lineageStatements);
+  console.log('targets:');
+  printTargets(list);
+  const ended = await machine(database.url);
+  console.log(`load average ${ended.loadAverage.join(' ')} at the end on ${host.cpus} CPUs: absolute numbers move with machine load; ratios within one run hold.`);
+
+  const failed = rows.filter((r) => r.failures > 0);
+  for (const r of failed) console.error(`FAILED ${r.scenario}: ${r.failures} failed requests; first: ${r.firstError ?? '?'}`);
+  const lost = writes.filter(writeLost);
+  for (const w of lost) {
+    console.error(`WRITES LOST ${w.scenario}: ${w.acknowledged} acknowledged, ${w.missing} of them missing, ${w.stored} stored; bad models: ${w.badModels.join(', ') || 'none'}`);
   }
-  return 0;
+  if (failed.length) console.error(`--- server log (tail) ---\n${tail(server.logFile)}`);
+
+  mkdirSync(dirname(o.out), { recursive: true });
+  writeFileSync(o.out, `${JSON.stringify({
+    timestamp: started.toISOString(),
+    commit: commit(),
+    machine: { ...host, loadAverageEnd: ended.loadAverage },
+    scale: o.scale,
+    quick: o.quick,
+    settings: { connections: o.connections, warmup: o.warmup, duration: o.duration, peer: o.peer },
+    seed: { size, totals: t, seconds: Number((graph.ms / 1000).toFixed(1)), throughApi: graph.throughApi },
+    results: rows,
+    lineageStatements,
+    writes,
+    targets: list,
+  }, null, 2)}\n`);
+  console.log(`results: ${o.out}`);
+  return failed.length || lost.length ? 1 : 0;
 }
 
 for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
   process.once(signal, () => {
-    console.error(`\n${signal}: stopping the server`);
+    console.error(`\n${signal}: cleaning up`);
     void cleanUp().finally(() => process.exit(code));
   });
 }
 
 main()
   .catch((error: unknown) => {
-    console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
-    if (server) console.error(`--- server log (tail) ---\n${tail(server.logFile)}`);
+    console.error(`bench failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
     return 1;
   })
   .then(async (code) => {
