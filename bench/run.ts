@@ -25,7 +25,7 @@ import { httpLoad } from './load';
 import { parseOptions, type Options } from './options';
 import { startPeer, type Peer } from './peer';
 import { printTable, printTargets, targets, writeLost, type ResultRow, type WriteCheck } from './report';
-import { lineageOp, scenarios, type Scenario } from './scenarios';
+import { lineageOp, NESTED, scenarios, type Scenario } from './scenarios';
 import { seedGraph, type SeededGraph } from './seed/graph';
 import { DEFAULT_SIZE, QUICK_SIZE, scaled, totals } from './seed/size';
 import { startBareApollo, startServer, tail, makeWorkDir, type RunningServer } from './server';
@@ -95,6 +95,20 @@ async function measure(o: Options, sc: Scenario, t: Targets, capture: StatementC
   return { row, write };
 }
 
+/** What the nested read returns on each side (names, versions, metric values, digests), to show the shapes match. */
+async function sameShape(url: string, adminToken: string, peer: Peer): Promise<{ registry: string; peer: string }> {
+  const count = (text: string) => ['name', 'version', 'value', 'digest']
+    .map((key) => `${(text.match(new RegExp(`"${key}":`, 'g')) ?? []).length} ${key}`).join(', ');
+  const post = async (to: string, body: string, headers: Record<string, string> = {}) => {
+    const response = await fetch(to, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    return count(await response.text());
+  };
+  return {
+    registry: await post(url, JSON.stringify({ query: NESTED }), { authorization: `Bearer ${adminToken}` }),
+    peer: await post(peer.url, peer.nestedBody()),
+  };
+}
+
 async function main(): Promise<number> {
   const o = parseOptions(process.argv.slice(2));
   const size = scaled(o.quick ? QUICK_SIZE : DEFAULT_SIZE, o.scale);
@@ -124,9 +138,12 @@ async function main(): Promise<number> {
   const bare = await startBareApollo();
   cleanups.push(() => bare.stop());
   const targetsOf: Targets = { server, adminToken, bare };
+  let peerShape: { registry: string; peer: string } | undefined;
   if (o.peer) {
     targetsOf.peer = await startPeer(o.peerUrl, database.url, (line) => console.log(line));
     cleanups.push(() => targetsOf.peer?.stop() ?? Promise.resolve());
+    peerShape = await sameShape(server.url, adminToken, targetsOf.peer);
+    console.log(`  nested read, registry vs PostGraphile: ${peerShape.registry} vs ${peerShape.peer}`);
   }
   console.log(`server:   ${server.url} (pid ${server.pid}); bare Apollo ${bare.url}${targetsOf.peer ? `; PostGraphile ${targetsOf.peer.url}` : ''}`);
 
@@ -176,6 +193,7 @@ async function main(): Promise<number> {
     seed: { size, totals: t, seconds: Number((graph.ms / 1000).toFixed(1)), throughApi: graph.throughApi },
     results: rows,
     lineageStatements,
+    peerShape,
     writes,
     targets: list,
   }, null, 2)}\n`);
