@@ -1,6 +1,6 @@
 import { createPool } from 'mysql2/promise';
 import type { Statement } from './capture';
-import { summarize, type Measured } from './measure';
+import type { Slice } from './measure';
 
 /**
  * The SQL floor of an operation: `connections` async workers, each replaying the statements the server issued
@@ -8,7 +8,7 @@ import { summarize, type Measured } from './measure';
  * same size, for a warm-up and then a timed period. One "request" is one whole statement sequence; several
  * sequences (e.g. one per model) are cycled through. No GraphQL, no HTTP: what the database alone costs.
  */
-export async function sqlFloor(databaseUrl: string, sequences: Statement[][], options: { connections: number; warmup: number; duration: number }): Promise<Measured> {
+export async function sqlFloor(databaseUrl: string, sequences: Statement[][], options: { connections: number; warmup: number; duration: number }): Promise<Slice> {
   if (!sequences.length) throw new Error('the floor needs at least one captured statement sequence');
   const pool = createPool({ uri: databaseUrl.replace(/^mariadb:/, 'mysql:'), connectionLimit: options.connections, dateStrings: false });
   let next = 0;
@@ -33,7 +33,7 @@ export async function sqlFloor(databaseUrl: string, sequences: Statement[][], op
     const latencies: number[] = [];
     const started = performance.now();
     await workers(started + options.duration * 1000, latencies);
-    return summarize(latencies, (performance.now() - started) / 1000, failures, firstError);
+    return { latencies, seconds: (performance.now() - started) / 1000, failures, firstError };
   } finally {
     await pool.end();
   }

@@ -1,6 +1,6 @@
 import autocannon from 'autocannon';
 import { firstErrorOf, hasGraphQLErrors } from './graphql';
-import { sampleRss, summarize, type Measured } from './measure';
+import { sampleRss, type Slice } from './measure';
 
 export interface HttpLoad {
   url: string;
@@ -16,7 +16,7 @@ export interface HttpLoad {
   pid?: number;
 }
 
-export interface HttpMeasured extends Measured {
+export interface HttpSlice extends Slice {
   rssPeakMb: number;
   rssAfterMb: number;
 }
@@ -26,7 +26,7 @@ export interface HttpMeasured extends Measured {
  * per-response times, collected from the timed period's `response` events (so p95 is exact, not a bucket);
  * failures are socket errors, timeouts, non-2xx and 200 bodies carrying GraphQL errors, warm-up included.
  */
-export async function httpLoad(load: HttpLoad): Promise<HttpMeasured> {
+export async function httpLoad(load: HttpLoad): Promise<HttpSlice> {
   let firstError: string | undefined;
   const instance = autocannon({
     url: load.url,
@@ -59,5 +59,5 @@ export async function httpLoad(load: HttpLoad): Promise<HttpMeasured> {
   if (!firstError && failed(result) + failed(warm) > 0) {
     firstError = `socket errors ${result.errors} (timeouts ${result.timeouts}), non-2xx ${result.non2xx}`;
   }
-  return { ...summarize(latencies, result.duration, failed(result) + failed(warm), firstError), rssPeakMb: peak, rssAfterMb: last };
+  return { latencies, seconds: result.duration, failures: failed(result) + failed(warm), firstError, rssPeakMb: peak, rssAfterMb: last };
 }

@@ -11,6 +11,20 @@ export interface Measured {
   firstError?: string;
 }
 
+/** One timed slice of a load: every latency (ms), its length (s) and what failed. */
+export interface Slice {
+  latencies: number[];
+  seconds: number;
+  failures: number;
+  firstError?: string;
+}
+
+/** Several slices of the same load (interleaved with another load's slices) as one measurement. */
+export function combine(slices: Slice[]): Measured {
+  return summarize(slices.flatMap((s) => s.latencies), slices.reduce((sum, s) => sum + s.seconds, 0),
+    slices.reduce((sum, s) => sum + s.failures, 0), slices.find((s) => s.firstError)?.firstError);
+}
+
 /** Nearest-rank percentile of ascending values. */
 export function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;

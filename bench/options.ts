@@ -8,6 +8,7 @@ export interface Options {
   connections: number;
   warmup: number;
   duration: number;
+  rounds: number;
   only?: Set<string>;
   out: string;
   databaseUrl: string;
@@ -33,12 +34,13 @@ export function parseOptions(argv: string[]): Options {
     .option('--connections <n>', 'concurrent connections of every read scenario', positive('--connections', true), 8)
     .option('--warmup <s>', 'seconds of warm-up before each scenario', positive('--warmup', false))
     .option('--duration <s>', 'seconds measured per scenario', positive('--duration', false))
+    .option('--rounds <n>', 'slices a scenario and its reference/floor alternate in (default 2; 1 with --quick)', positive('--rounds', true))
     .option('--only <names>', 'comma list of scenarios to run')
     .option('--out <file>', 'where to write the results JSON', 'bench/results/latest.json')
     .showHelpAfterError();
   program.parse(argv, { from: 'user' });
   const o = program.opts<{ quick?: boolean; scale: number; peer?: boolean; compare?: string; connections: number;
-    warmup?: number; duration?: number; only?: string; out: string }>();
+    warmup?: number; duration?: number; rounds?: number; only?: string; out: string }>();
   const quick = o.quick ?? false;
   const only = o.only?.split(',').map((s) => s.trim()).filter(Boolean);
   return {
@@ -49,6 +51,7 @@ export function parseOptions(argv: string[]): Options {
     connections: o.connections,
     warmup: o.warmup ?? (quick ? 1 : 3),
     duration: o.duration ?? (quick ? 2 : 10),
+    rounds: o.rounds ?? (quick ? 1 : 2),
     only: only?.length ? new Set(only) : undefined,
     out: o.out,
     databaseUrl: process.env.BENCH_DATABASE_URL || 'mysql://root@127.0.0.1:3306/',

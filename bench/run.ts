@@ -17,18 +17,16 @@ import { pino } from 'pino';
 import { RegistryApp } from '../src/app';
 import { defaultQueryLimits } from '../src/config';
 import { StatementCapture } from './capture';
-import { createServerDatabase, type ServerDatabase } from './common';
-import { commit, machine, missingVersions, versionState } from './environment';
-import { sqlFloor } from './floor';
-import { hasGraphQLErrors } from './graphql';
-import { httpLoad } from './load';
-import { parseOptions, type Options } from './options';
+import { createServerDatabase } from './common';
+import { drive, type Endpoints } from './drive';
+import { commit, machine } from './environment';
+import { parseOptions } from './options';
 import { startPeer, type Peer } from './peer';
 import { printTable, printTargets, targets, writeLost, type ResultRow, type WriteCheck } from './report';
-import { lineageOp, NESTED, scenarios, type Scenario } from './scenarios';
+import { lineageOp, NESTED, scenarios } from './scenarios';
 import { seedGraph, type SeededGraph } from './seed/graph';
 import { DEFAULT_SIZE, QUICK_SIZE, scaled, totals } from './seed/size';
-import { startBareApollo, startServer, tail, makeWorkDir, type RunningServer } from './server';
+import { startBareApollo, startServer, tail, makeWorkDir } from './server';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 const work = makeWorkDir();
@@ -38,61 +36,6 @@ async function cleanUp(): Promise<void> {
     await step().catch((error: unknown) => console.error(`clean-up: ${error instanceof Error ? error.message : String(error)}`));
   }
   work.remove();
-}
-
-const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-
-interface Targets {
-  server: RunningServer;
-  adminToken: string;
-  bare: { url: string; pid: number | undefined };
-  peer?: Peer;
-}
-
-async function measure(o: Options, sc: Scenario, t: Targets, capture: StatementCapture, database: ServerDatabase): Promise<{ row: ResultRow; write?: WriteCheck }> {
-  const counts: number[] = [];
-  const sequences = [];
-  for (const op of sc.captured) {
-    const statements = await capture.run(op.query, op.variables);
-    counts.push(statements.length);
-    sequences.push(statements);
-  }
-  const statements = !counts.length ? null
-    : sc.kind === 'mix' ? 0.9 * mean(counts.slice(0, -1)) + 0.1 * counts[counts.length - 1] : mean(counts);
-  const writes = sc.kind === 'write' || sc.kind === 'mix';
-  const before = writes ? await versionState(database.url) : null;
-  const acknowledged: string[] = [];
-  const json: Record<string, string> = { 'content-type': 'application/json' };
-  const endpoint: { url: string; pid: number | undefined; headers: Record<string, string> } = sc.target === 'bare' ? { url: t.bare.url, pid: t.bare.pid, headers: json }
-    : sc.target === 'peer' && t.peer ? { url: t.peer.url, pid: t.peer.pid, headers: json }
-      : { url: t.server.url, pid: t.server.pid, headers: { ...json, authorization: `Bearer ${t.adminToken}`, 'x-actor': 'bench' } };
-  const next = sc.target === 'peer' && t.peer ? t.peer.nestedBody : () => JSON.stringify(sc.operations());
-  const measured = await httpLoad({
-    url: endpoint.url, headers: endpoint.headers, pid: endpoint.pid, connections: sc.connections, warmup: o.warmup, duration: o.duration, next,
-    onBody: writes ? (body) => {
-      if (!body.includes('"createModelVersion":{') || hasGraphQLErrors(body)) return;
-      const id = (JSON.parse(body) as { data?: { createModelVersion?: { id?: string } } }).data?.createModelVersion?.id;
-      if (id) acknowledged.push(id);
-    } : undefined,
-  });
-  const row: ResultRow = {
-    scenario: sc.name, description: sc.description, kind: sc.kind, connections: sc.connections, statements, ...measured,
-  };
-  if (sc.floor) {
-    row.floor = await sqlFloor(database.url, sequences, { connections: sc.connections, warmup: o.warmup, duration: o.duration });
-    row.ratio = { to: 'floor', value: row.rps / row.floor.rps };
-    if (row.floor.failures) row.failures += row.floor.failures;
-    row.firstError ??= row.floor.firstError;
-  }
-  let write: WriteCheck | undefined;
-  if (before) {
-    const after = await versionState(database.url);
-    write = {
-      scenario: sc.name, acknowledged: acknowledged.length, stored: after.total - before.total,
-      missing: await missingVersions(database.url, acknowledged), badModels: after.badModels,
-    };
-  }
-  return { row, write };
 }
 
 /** What the nested read returns on each side (names, versions, metric values, digests), to show the shapes match. */
@@ -137,7 +80,7 @@ async function main(): Promise<number> {
   cleanups.push(() => server.stop());
   const bare = await startBareApollo();
   cleanups.push(() => bare.stop());
-  const targetsOf: Targets = { server, adminToken, bare };
+  const targetsOf: Endpoints = { server, adminToken, bare };
   let peerShape: { registry: string; peer: string } | undefined;
   if (o.peer) {
     targetsOf.peer = await startPeer(o.peerUrl, database.url, (line) => console.log(line));
@@ -152,17 +95,18 @@ async function main(): Promise<number> {
   if (!selected.length) throw new Error(`--only matched nothing (have: ${all.map((sc) => sc.name).join(', ')})`);
   const rows: ResultRow[] = [];
   const writes: WriteCheck[] = [];
-  for (const sc of selected) {
-    console.log(`${sc.name}: ${sc.description} — ${sc.connections} connections, ${o.warmup} s warm-up, ${o.duration} s${sc.floor ? ', then its SQL floor' : ''}`);
-    const { row, write } = await measure(o, sc, targetsOf, capture, database);
-    rows.push(row);
-    if (write) writes.push(write);
+  // A reference runs with the scenario that names it, slice by slice (see drive.ts).
+  const referenced = new Set(selected.map((sc) => sc.reference));
+  for (const sc of selected.filter((x) => !referenced.has(x.name))) {
+    const partner = selected.find((x) => x.name === sc.reference);
+    const also = [partner ? `beside ${partner.name}` : '', sc.floor ? 'beside its SQL floor' : ''].filter(Boolean).join(', ');
+    console.log(`${sc.name}: ${sc.description} — ${sc.connections} connections, ${o.warmup} s warm-up, ${o.duration} s${also ? ` ${also}` : ''} in ${o.rounds} slice(s)`);
+    const result = await drive(o, sc, partner, targetsOf, capture, database);
+    rows.push(...result.rows);
+    if (result.write) writes.push(result.write);
   }
-  for (const row of rows) {
-    const reference = selected.find((sc) => sc.name === row.scenario)?.reference;
-    const ref = rows.find((r) => r.scenario === reference);
-    if (ref) row.ratio = { to: ref.scenario, value: row.rps / ref.rps };
-  }
+  const order = (r: ResultRow) => selected.findIndex((sc) => sc.name === r.scenario);
+  rows.sort((a, b) => order(a) - order(b));
 
   const compare = o.compare ? JSON.parse(readFileSync(o.compare, 'utf8')) as { scale?: number; results: ResultRow[] } : undefined;
   console.log('');
@@ -189,7 +133,7 @@ async function main(): Promise<number> {
     machine: { ...host, loadAverageEnd: ended.loadAverage },
     scale: o.scale,
     quick: o.quick,
-    settings: { connections: o.connections, warmup: o.warmup, duration: o.duration, peer: o.peer },
+    settings: { connections: o.connections, warmup: o.warmup, duration: o.duration, rounds: o.rounds, peer: o.peer },
     seed: { size, totals: t, seconds: Number((graph.ms / 1000).toFixed(1)), throughApi: graph.throughApi },
     results: rows,
     lineageStatements,
