@@ -31,8 +31,9 @@ export class StatementCapture {
     const captured: Statement[] = [];
     this.current = captured;
     try {
-      const { result, statements } = await countQueries(() => this.app.apollo.executeOperation(
-        { query, variables }, { contextValue: this.app.context({ headers: { 'x-actor': 'bench' } }) }));
+      // (awaited: the context is built asynchronously once callers are authenticated)
+      const { result, statements } = await countQueries(async () => this.app.apollo.executeOperation(
+        { query, variables }, { contextValue: await this.app.context({ headers: { 'x-actor': 'bench' } }) }));
       if (result.body.kind !== 'single') throw new Error('unexpected incremental delivery');
       const single = result.body.singleResult as ExecutionResult;
       if (single.errors?.length) throw new Error(`GraphQL error: ${single.errors[0].message}`);

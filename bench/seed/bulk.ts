@@ -86,6 +86,8 @@ export interface NewModelVersion {
   framework: string | null;
   hyperparameters: Record<string, number> | null;
   runId: string | null;
+  /** The run's params (a version registered without hyperparameters takes its run's as its effective ones). */
+  runParams: Record<string, number> | null;
   gitCommit: string | null;
   parentId: string | null;
   datasets: { datasetVersionId: string; role: DatasetRole }[];

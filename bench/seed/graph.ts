@@ -112,7 +112,7 @@ export async function seedGraph(app: RegistryApp, size: SeedSize, log: (line: st
     const run = runShapes[s.run];
     return {
       modelId: models[m].id, sequence: v + 1, artifactUri: s.artifactUri, artifactDigest: s.artifactDigest, framework: s.framework,
-      hyperparameters: s.hyperparameters, runId: runIds[s.run], gitCommit: run.gitCommit, parentId: models[m].versionIds[v - 1] ?? null,
+      hyperparameters: s.hyperparameters, runId: runIds[s.run], runParams: run.params, gitCommit: run.gitCommit, parentId: models[m].versionIds[v - 1] ?? null,
       datasets: run.inputs.map((i, n) => ({ datasetVersionId: datasetVersionIds[i], role: roleOf(n) })), metrics: s.metrics, tags: s.tags,
     };
   };
@@ -138,7 +138,7 @@ export async function seedGraph(app: RegistryApp, size: SeedSize, log: (line: st
       const uri = `s3://bench-models/${CHAIN_MODEL}/${from + k + 1}/model.bin`;
       return {
         modelId: chainModel, sequence: from + k + 1, artifactUri: uri, artifactDigest: null, framework: 'pytorch', hyperparameters: null,
-        runId: null, gitCommit: null, parentId: k ? PREVIOUS : (chain[from - 1] ?? null), datasets: [],
+        runId: null, runParams: null, gitCommit: null, parentId: k ? PREVIOUS : (chain[from - 1] ?? null), datasets: [],
         metrics: [{ key: 'accuracy', value: 0.5 + (from + k) / (4 * (size.chainDepth + 1)) }], tags: [],
       };
     });

@@ -79,7 +79,7 @@ describe('bench seed: batched rows are the rows the API writes', () => {
       { modelId, runId: apiRun, parentVersionId, ...version });
     const v1 = await createVersion();
     const v2 = await createVersion(v1);
-    const [v3] = await insertModelVersions(t.app, [{ modelId, sequence: 3, runId: apiRun, gitCommit: r.gitCommit, parentId: v1, ...version }]);
+    const [v3] = await insertModelVersions(t.app, [{ modelId, sequence: 3, runId: apiRun, runParams: r.params, gitCommit: r.gitCommit, parentId: v1, ...version }]);
     expect(await rowsOf(t.app.db.manager, v3)).toEqual(await rowsOf(t.app.db.manager, v2));
     const model = await t.app.db.manager.findOneByOrFail(Model, { id: modelId });
     expect({ versionCount: model.versionCount, latestVersion: model.latestVersion }).toEqual({ versionCount: 3, latestVersion: '3' });
