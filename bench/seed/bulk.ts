@@ -17,7 +17,13 @@ import { Run, RunStatus } from '../../src/run/run.entity';
  * transaction and one multi-row INSERT per table where the services write one row, without the per-call
  * lock, lookup and idempotency steps that only matter for concurrent clients.
  */
+/** The X-Actor the bench's API calls send. */
 export const ACTOR = 'bench';
+
+/** Who the registry records for the bench's API calls (the X-Actor header as it identifies callers), for the batched rows too. */
+async function actorOf(app: RegistryApp): Promise<string> {
+  return (await app.context({ headers: { 'x-actor': ACTOR } })).actor;
+}
 const CHUNK = 500;
 
 async function insertChunked<T extends object>(em: EntityManager, entity: new () => T, rows: T[]): Promise<void> {
@@ -37,9 +43,10 @@ export interface NewDatasetVersion {
 /** Dataset versions (one transaction); returns their ids in order. Also sets each dataset's version count. */
 export async function insertDatasetVersions(app: RegistryApp, items: NewDatasetVersion[]): Promise<string[]> {
   const at = now();
+  const actor = await actorOf(app);
   const rows = items.map((i) => app.db.dataSource.manager.create(DatasetVersion, {
     id: newId('DatasetVersion'), datasetId: i.datasetId, version: String(i.sequence), sequence: i.sequence, uri: i.uri,
-    digest: i.digest, rowCount: i.rowCount, schema: i.schema, description: null, createdBy: ACTOR, createdAt: at, updatedAt: at,
+    digest: i.digest, rowCount: i.rowCount, schema: i.schema, description: null, createdBy: actor, createdAt: at, updatedAt: at,
   }));
   await app.db.dataSource.transaction(async (em) => {
     await insertChunked(em, DatasetVersion, rows);
@@ -64,9 +71,10 @@ export interface NewRun {
 /** Finished runs with their inputs and logged metrics (one transaction); returns their ids in order. */
 export async function insertRuns(app: RegistryApp, items: NewRun[]): Promise<string[]> {
   const at = now();
+  const actor = await actorOf(app);
   const rows = items.map((i) => app.db.dataSource.manager.create(Run, {
     id: newId('Run'), experimentId: i.experimentId, name: i.name, status: RunStatus.FINISHED, params: i.params,
-    gitRepo: i.gitRepo, gitCommit: i.gitCommit, startedAt: at, endedAt: at, createdBy: ACTOR, createdAt: at, updatedAt: at,
+    gitRepo: i.gitRepo, gitCommit: i.gitCommit, startedAt: at, endedAt: at, createdBy: actor, createdAt: at, updatedAt: at,
   }));
   await app.db.dataSource.transaction(async (em) => {
     await insertChunked(em, Run, rows);
@@ -101,11 +109,12 @@ export interface NewModelVersion {
  */
 export async function insertModelVersions(app: RegistryApp, items: NewModelVersion[]): Promise<string[]> {
   const at = now();
+  const actor = await actorOf(app);
   const rows = items.map((i) => app.db.dataSource.manager.create(ModelVersion, {
     id: newId('ModelVersion'), modelId: i.modelId, version: String(i.sequence), sequence: i.sequence, stage: Stage.NONE,
     description: null, artifactUri: i.artifactUri, artifactDigest: i.artifactDigest, framework: i.framework,
     hyperparameters: i.hyperparameters, signature: null, gitRepo: i.runId ? GIT_REPO : null, gitCommit: i.gitCommit,
-    runId: i.runId, parentId: i.parentId, createdBy: ACTOR, createdAt: at, updatedAt: at,
+    runId: i.runId, parentId: i.parentId, createdBy: actor, createdAt: at, updatedAt: at,
   }));
   // A parent given as "the previous item" is resolved here, once its id exists.
   rows.forEach((row, n) => {
@@ -114,7 +123,7 @@ export async function insertModelVersions(app: RegistryApp, items: NewModelVersi
   await app.db.dataSource.transaction(async (em) => {
     await insertChunked(em, ModelVersion, rows);
     for (const [n, row] of rows.entries()) {
-      await recordTransition(em, row, Stage.NONE, TransitionKind.CREATED, { actor: ACTOR, at });
+      await recordTransition(em, row, Stage.NONE, TransitionKind.CREATED, { actor, at });
       await linkModelVersion(em, row, items[n].datasets);
       await insertMetrics(em, row.id, items[n].metrics);
       await insertTags(em, row.id, items[n].tags);
