@@ -66,6 +66,8 @@ declare module 'autocannon' {
       latency: Histogram & { totalCount: number };
       requests: Histogram & { sent: number };
       throughput: Histogram;
+      /** The warm-up run's results, when `warmup` was given. */
+      warmup?: Result;
     }
 
     interface Instance extends EventEmitter, PromiseLike<Result> {

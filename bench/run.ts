@@ -1,177 +1,160 @@
 /**
- * `npm run bench`: starts the built server on a free loopback port, seeds it through the API, then drives
- * each scenario with autocannon for a fixed time and prints one table. Exits 1 if any request failed
- * (socket error, timeout, non-2xx, or a GraphQL error in a 200 body).
+ * `npm run bench [-- options]`: seeds a registry on MariaDB, serves it with the built server and measures each
+ * scenario under load (autocannon), beside its reference (bare Apollo Server, PostGraphile with --peer) or its
+ * SQL floor (the same statements through mysql2). Prints a table and whether each target holds; writes
+ * bench/results/latest.json. See bench/README.md.
  *
- * Environment (all optional):
- *   BENCH_DATABASE_URL   mysql://root@127.0.0.1:3306/test → a fresh database on that server (dropped after);
- *                        sqlite:PATH → that file; unset → a temporary SQLite file
- *   BENCH_DURATION       seconds per scenario (default 5)      BENCH_WARMUP  seconds before each (default 1)
- *   BENCH_CONNECTIONS    concurrent connections (default 10)
- *   BENCH_SCENARIOS      comma list: nested-list,point-lookup,create-version,run-metrics,metric-history (default all)
- *   BENCH_MODELS, BENCH_VERSIONS_PER_MODEL, BENCH_RUNS_PER_MODEL, BENCH_DATASETS,
- *   BENCH_VERSIONS_PER_DATASET, BENCH_EXPERIMENTS, BENCH_METRIC_POINTS (one long run; 0 for none),
- *   BENCH_SEED_CONCURRENCY   seed size (see seed.ts)
+ * Exits 1 only when requests failed or writes were lost (never on slow numbers): CI runs `--quick` as a smoke test.
+ *
+ * Environment: BENCH_DATABASE_URL (default mysql://root@127.0.0.1:3306/; a database mg_bench_<random> is
+ * created there and dropped after), BENCH_PEER_URL (default postgres://postgres@127.0.0.1:5432/postgres, --peer).
  */
+import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import autocannon from 'autocannon';
-import { intFromEnv } from './common';
-import { firstErrorOf, gql, hasGraphQLErrors, headersFor, type Endpoint } from './graphql';
-import { scenarios, type Scenario } from './scenarios';
-import { DEFAULT_SEED_SIZE, seed, type SeedSize } from './seed';
-import { createBenchDatabase, makeWorkDir, startServer, tail, type BenchDatabase, type RunningServer } from './server';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { pino } from 'pino';
+import { RegistryApp } from '../src/app';
+import { defaultQueryLimits } from '../src/config';
+import { StatementCapture } from './capture';
+import { createServerDatabase } from './common';
+import { drive, type Endpoints } from './drive';
+import { commit, machine } from './environment';
+import { parseOptions } from './options';
+import { startPeer, type Peer } from './peer';
+import { printTable, printTargets, targets, writeLost, type ResultRow, type WriteCheck } from './report';
+import { lineageOp, NESTED, scenarios } from './scenarios';
+import { seedGraph, type SeededGraph } from './seed/graph';
+import { DEFAULT_SIZE, QUICK_SIZE, scaled, totals } from './seed/size';
+import { startBareApollo, startServer, tail, makeWorkDir } from './server';
 
-interface Settings {
-  duration: number;
-  warmup: number;
-  connections: number;
-  only: Set<string> | null;
-  size: SeedSize;
-}
-
-function settings(): Settings {
-  const d = DEFAULT_SEED_SIZE;
-  const only = process.env.BENCH_SCENARIOS?.split(',').map((s) => s.trim()).filter(Boolean);
-  return {
-    duration: intFromEnv('BENCH_DURATION', 5, 1, 300),
-    warmup: intFromEnv('BENCH_WARMUP', 1, 0, 60),
-    connections: intFromEnv('BENCH_CONNECTIONS', 10, 1, 1000),
-    only: only?.length ? new Set(only) : null,
-    size: {
-      models: intFromEnv('BENCH_MODELS', d.models, 1, 100_000),
-      versionsPerModel: intFromEnv('BENCH_VERSIONS_PER_MODEL', d.versionsPerModel, 1, 10_000),
-      runsPerModel: intFromEnv('BENCH_RUNS_PER_MODEL', d.runsPerModel, 1, 1_000),
-      datasets: intFromEnv('BENCH_DATASETS', d.datasets, 1, 100_000),
-      versionsPerDataset: intFromEnv('BENCH_VERSIONS_PER_DATASET', d.versionsPerDataset, 1, 10_000),
-      experiments: intFromEnv('BENCH_EXPERIMENTS', d.experiments, 1, 10_000),
-      metricPoints: intFromEnv('BENCH_METRIC_POINTS', d.metricPoints, 0, 10_000_000),
-      concurrency: intFromEnv('BENCH_SEED_CONCURRENCY', d.concurrency, 1, 256),
-    },
-  };
-}
-
-interface Row {
-  scenario: string;
-  requests: number;
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  graphqlErrors: number;
-  firstError?: string;
-}
-
-const failures = (r: Row) => r.errors + r.timeouts + r.non2xx + r.graphqlErrors;
-
-async function runScenario(endpoint: Endpoint, scenario: Scenario, s: Settings): Promise<Row> {
-  // One request first: a broken operation fails here with its message instead of as N identical errors.
-  await gql(endpoint, scenario.sample.query, scenario.sample.variables).catch((error: unknown) => {
-    throw new Error(`${scenario.name}: the preflight request failed: ${error instanceof Error ? error.message : String(error)}`);
-  });
-  let firstError: string | undefined;
-  const result = await autocannon({
-    url: endpoint.url,
-    title: scenario.name,
-    method: 'POST',
-    headers: headersFor(endpoint),
-    connections: s.connections,
-    duration: s.duration,
-    timeout: 10,
-    requests: scenario.requests,
-    ...(s.warmup > 0 ? { warmup: { connections: s.connections, duration: s.warmup } } : {}),
-    verifyBody: (body) => {
-      if (!hasGraphQLErrors(body)) return true;
-      firstError ??= firstErrorOf(body);
-      return false;
-    },
-  });
-  return {
-    scenario: scenario.name,
-    requests: result.latency.totalCount,
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors - result.timeouts,
-    timeouts: result.timeouts,
-    non2xx: result.non2xx,
-    graphqlErrors: result.mismatches,
-    firstError,
-  };
-}
-
-function printTable(rows: Row[]): void {
-  const header = ['scenario', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'timeouts', 'non-2xx', 'gql errors'];
-  const cells = rows.map((r) => [
-    r.scenario, String(r.requests), r.rps.toFixed(1), r.p50.toFixed(1), r.p99.toFixed(1),
-    String(r.errors), String(r.timeouts), String(r.non2xx), String(r.graphqlErrors),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c: string[]) => c.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
-  console.log(line(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const c of cells) console.log(line(c));
-  for (const r of rows) if (r.firstError) console.log(`${r.scenario}: first GraphQL error: ${r.firstError}`);
-}
-
-let server: RunningServer | undefined;
-let database: BenchDatabase | undefined;
+const cleanups: (() => Promise<unknown>)[] = [];
 const work = makeWorkDir();
 
 async function cleanUp(): Promise<void> {
-  const s = server;
-  server = undefined;
-  await s?.stop().catch((error: unknown) => console.error(`could not stop the server: ${String(error)}`));
-  const db = database;
-  database = undefined;
-  await db?.drop().catch((error: unknown) => console.error(`could not drop the bench database: ${String(error)}`));
+  for (const step of cleanups.splice(0).reverse()) {
+    await step().catch((error: unknown) => console.error(`clean-up: ${error instanceof Error ? error.message : String(error)}`));
+  }
   work.remove();
 }
 
+/** What the nested read returns on each side (names, versions, metric values, digests), to show the shapes match. */
+async function sameShape(url: string, adminToken: string, peer: Peer): Promise<{ registry: string; peer: string }> {
+  const count = (text: string) => ['name', 'version', 'value', 'digest']
+    .map((key) => `${(text.match(new RegExp(`"${key}":`, 'g')) ?? []).length} ${key}`).join(', ');
+  const post = async (to: string, body: string, headers: Record<string, string> = {}) => {
+    const response = await fetch(to, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    return count(await response.text());
+  };
+  return {
+    registry: await post(url, JSON.stringify({ query: NESTED }), { authorization: `Bearer ${adminToken}` }),
+    peer: await post(peer.url, peer.nestedBody()),
+  };
+}
+
 async function main(): Promise<number> {
-  const s = settings();
-  database = await createBenchDatabase(work.dir, process.env.BENCH_DATABASE_URL || undefined);
-  console.log(`database: ${database.label}`);
+  const o = parseOptions(process.argv.slice(2));
+  const size = scaled(o.quick ? QUICK_SIZE : DEFAULT_SIZE, o.scale);
+  const started = new Date();
+  const database = await createServerDatabase(o.databaseUrl, 'mg_bench');
+  cleanups.push(() => database.drop());
+  const host = await machine(database.url);
+  console.log(`database: ${database.label} (MariaDB ${host.mariadb}); ${host.cpus} × ${host.cpuModel}, load average ${host.loadAverage.join(' ')}`);
+
+  // The in-process registry seeds the database and counts each scenario's statements; the measured server is separate.
+  const app = await RegistryApp.create({ databaseUrl: database.url, limits: defaultQueryLimits(), log: pino({ level: 'warn' }) });
+  cleanups.push(() => app.stop());
+  const t = totals(size);
+  console.log(`seeding (scale ${o.scale}${o.quick ? ', quick' : ''}): ${t.modelVersions} model versions, ${t.runs} runs, ${t.datasetVersions} dataset versions, ${t.deployments} deployments…`);
+  const graph: SeededGraph = await seedGraph(app, size, (line) => console.log(line));
+  console.log(`seeded in ${(graph.ms / 1000).toFixed(1)} s (${graph.throughApi} operations through the API, the rest batch-inserted)`);
+  const capture = new StatementCapture(app);
+  const chainTip = graph.chain[graph.chain.length - 1];
+  const lineageStatements = {
+    depth25: (await capture.run(lineageOp(chainTip, 'UPSTREAM', 25, 5000).query, lineageOp(chainTip, 'UPSTREAM', 25, 5000).variables)).length,
+    depth1000: (await capture.run(lineageOp(chainTip, 'UPSTREAM', 1000, 5000).query, lineageOp(chainTip, 'UPSTREAM', 1000, 5000).variables)).length,
+  };
+
   const adminToken = randomBytes(24).toString('hex');
-  server = await startServer({ databaseUrl: database.url, adminToken, workDir: work.dir });
-  const endpoint: Endpoint = { url: server.url, token: adminToken };
-  console.log(`server:   ${server.url}`);
-
-  console.log('seeding through the API…');
-  const seeded = await seed(endpoint, s.size, (line) => console.log(line));
-  console.log(`seeded ${seeded.versions.length} model versions with ${seeded.mutations} mutations in ${(seeded.ms / 1000).toFixed(1)} s` +
-    ` (${((seeded.mutations * 1000) / seeded.ms).toFixed(0)} mutations/s)`);
-
-  const selected = scenarios(seeded).filter((sc) => !s.only || s.only.has(sc.name));
-  if (!selected.length) throw new Error(`BENCH_SCENARIOS matched nothing (have: ${scenarios(seeded).map((sc) => sc.name).join(', ')})`);
-  const rows: Row[] = [];
-  for (const scenario of selected) {
-    console.log(`\n${scenario.name}: ${scenario.description} — ${s.connections} connections, ${s.warmup} s warm-up, ${s.duration} s`);
-    rows.push(await runScenario(endpoint, scenario, s));
+  const server = await startServer({ databaseUrl: database.url, adminToken, workDir: work.dir });
+  cleanups.push(() => server.stop());
+  const bare = await startBareApollo();
+  cleanups.push(() => bare.stop());
+  const targetsOf: Endpoints = { server, adminToken, bare };
+  let peerShape: { registry: string; peer: string } | undefined;
+  if (o.peer) {
+    targetsOf.peer = await startPeer(o.peerUrl, database.url, (line) => console.log(line));
+    cleanups.push(() => targetsOf.peer?.stop() ?? Promise.resolve());
+    peerShape = await sameShape(server.url, adminToken, targetsOf.peer);
+    console.log(`  nested read, registry vs PostGraphile: ${peerShape.registry} vs ${peerShape.peer}`);
   }
+  console.log(`server:   ${server.url} (pid ${server.pid}); bare Apollo ${bare.url}${targetsOf.peer ? `; PostGraphile ${targetsOf.peer.url}` : ''}`);
+
+  const all = scenarios(graph, o.connections, o.peer);
+  const selected = all.filter((sc) => !o.only || o.only.has(sc.name));
+  if (!selected.length) throw new Error(`--only matched nothing (have: ${all.map((sc) => sc.name).join(', ')})`);
+  const rows: ResultRow[] = [];
+  const writes: WriteCheck[] = [];
+  // A reference runs with the scenario that names it, slice by slice (see drive.ts).
+  const referenced = new Set(selected.map((sc) => sc.reference));
+  for (const sc of selected.filter((x) => !referenced.has(x.name))) {
+    const partner = selected.find((x) => x.name === sc.reference);
+    const also = [partner ? `beside ${partner.name}` : '', sc.floor ? 'beside its SQL floor' : ''].filter(Boolean).join(', ');
+    console.log(`${sc.name}: ${sc.description} — ${sc.connections} connections, ${o.warmup} s warm-up, ${o.duration} s${also ? ` ${also}` : ''} in ${o.rounds} slice(s)`);
+    const result = await drive(o, sc, partner, targetsOf, capture, database);
+    rows.push(...result.rows);
+    if (result.write) writes.push(result.write);
+  }
+  const order = (r: ResultRow) => selected.findIndex((sc) => sc.name === r.scenario);
+  rows.sort((a, b) => order(a) - order(b));
+
+  const compare = o.compare ? JSON.parse(readFileSync(o.compare, 'utf8')) as { scale?: number; results: ResultRow[] } : undefined;
   console.log('');
-  printTable(rows);
-  const failed = rows.filter((r) => failures(r) > 0);
-  if (failed.length) {
-    console.error(`\nFAILED: requests errored in ${failed.map((r) => r.scenario).join(', ')}`);
-    console.error(`--- server log (tail) ---\n${tail(server.logFile)}`);
-    return 1;
+  printTable(rows, compare ? { label: `×${compare.scale ?? '?'}`, rows: compare.results } : undefined);
+  console.log('\nratio: req/s over the reference or floor named (within one run). SQL/req: statements per request, counted in process.');
+  const list = targets(rows, writes, lineageStatements);
+  console.log('targets:');
+  printTargets(list);
+  const ended = await machine(database.url);
+  console.log(`load average ${ended.loadAverage.join(' ')} at the end on ${host.cpus} CPUs: absolute numbers move with machine load; ratios within one run hold.`);
+
+  const failed = rows.filter((r) => r.failures > 0);
+  for (const r of failed) console.error(`FAILED ${r.scenario}: ${r.failures} failed requests; first: ${r.firstError ?? '?'}`);
+  const lost = writes.filter(writeLost);
+  for (const w of lost) {
+    console.error(`WRITES LOST ${w.scenario}: ${w.acknowledged} acknowledged, ${w.missing} of them missing, ${w.stored} stored; bad models: ${w.badModels.join(', ') || 'none'}`);
   }
-  return 0;
+  if (failed.length) console.error(`--- server log (tail) ---\n${tail(server.logFile)}`);
+
+  mkdirSync(dirname(o.out), { recursive: true });
+  writeFileSync(o.out, `${JSON.stringify({
+    timestamp: started.toISOString(),
+    commit: commit(),
+    machine: { ...host, loadAverageEnd: ended.loadAverage },
+    scale: o.scale,
+    quick: o.quick,
+    settings: { connections: o.connections, warmup: o.warmup, duration: o.duration, rounds: o.rounds, peer: o.peer },
+    seed: { size, totals: t, seconds: Number((graph.ms / 1000).toFixed(1)), throughApi: graph.throughApi },
+    results: rows,
+    lineageStatements,
+    peerShape,
+    writes,
+    targets: list,
+  }, null, 2)}\n`);
+  console.log(`results: ${o.out}`);
+  return failed.length || lost.length ? 1 : 0;
 }
 
 for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
   process.once(signal, () => {
-    console.error(`\n${signal}: stopping the server`);
+    console.error(`\n${signal}: cleaning up`);
     void cleanUp().finally(() => process.exit(code));
   });
 }
 
 main()
   .catch((error: unknown) => {
-    console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
-    if (server) console.error(`--- server log (tail) ---\n${tail(server.logFile)}`);
+    console.error(`bench failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
     return 1;
   })
   .then(async (code) => {

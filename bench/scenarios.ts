@@ -1,115 +1,119 @@
-import { createHash } from 'node:crypto';
-import type autocannon from 'autocannon';
-import type { SeedResult } from './seed';
+import { sha256 } from './seed/shapes';
+import type { SeededGraph } from './seed/graph';
+
+/** One GraphQL operation with its variables. */
+export interface Operation {
+  query: string;
+  variables: Record<string, unknown>;
+}
+
+export type Target = 'server' | 'bare' | 'peer';
+export type Kind = 'read' | 'write' | 'mix' | 'reference';
 
 export interface Scenario {
   name: string;
   description: string;
-  /** The requests autocannon cycles through (dynamic bodies via setupRequest). */
-  requests: autocannon.Request[];
-  /** One representative request body, sent once before the load to fail fast on a broken operation. */
-  sample: { query: string; variables: Record<string, unknown> };
+  kind: Kind;
+  target: Target;
+  connections: number;
+  /** The operations cycled through, in order (each connection takes the next). */
+  operations: () => Operation;
+  /** Operations whose statements are captured in process: the statements/request, and the floor's replay. */
+  captured: Operation[];
+  /** Replay the captured statements through mysql2 at the same concurrency (the SQL floor). */
+  floor?: boolean;
+  /** The row this one is compared with (req/s ratio), other than its floor. */
+  reference?: string;
 }
 
-const body = (query: string, variables: Record<string, unknown> = {}) => JSON.stringify({ query, variables });
+export const TYPENAME = '{ __typename }';
 
-/** (a) Three levels of lists: 20 models × 10 versions × (run + datasets) — the DataLoader path. */
-const NESTED_QUERY = `query BenchNestedModels {
-  models(first: 20) {
-    nodes {
-      name
-      versions(first: 10) {
-        nodes {
-          version
-          stage
-          run { id name }
-          datasets { role datasetVersion { uri digest } }
-        }
-      }
-    }
+export const TYPICAL = `query BenchTypicalRead($name: String!) {
+  model(name: $name) { name latestVersion { version metrics { key value } datasets { datasetVersion { digest } } } }
+}`;
+
+export const NESTED = `query BenchNested {
+  models(first: 20) { nodes { name versions(first: 10) { nodes { version metrics { key value }
+    datasets { datasetVersion { digest dataset { name } } } } } } }
+}`;
+
+export const LINEAGE = `query BenchLineage($id: ID!, $direction: LineageDirection!, $maxDepth: Int!, $first: Int!) {
+  lineage(id: $id, direction: $direction, maxDepth: $maxDepth, first: $first) {
+    nodes { depth node { __typename ... on ModelVersion { id version } ... on DatasetVersion { id digest } } }
+    edges { from to relation }
+    truncated
   }
 }`;
 
-/** (b) One version by model name and label, with its lineage neighbours. */
-const LOOKUP_QUERY = `query BenchModelVersion($model: String!, $version: String!) {
-  modelVersion(model: $model, version: $version) {
-    id
-    version
-    stage
-    artifactUri
-    artifactDigest
-    metrics { key value }
-    run { id name status }
-    datasets { role datasetVersion { uri digest } }
+export const FILTER = `query BenchFilter($min: Float!) {
+  modelVersions(filter: { metrics: [{ key: "accuracy", gte: $min }], tags: [{ key: "batch", value: "1" }] }, first: 20) {
+    nodes { id version metrics { key value } }
   }
 }`;
 
-/** (c) Registration writes, spread over every seeded model (each write takes its model's next version). */
-const WRITE_MUTATION = `mutation BenchCreateModelVersion($input: CreateModelVersionInput!) {
-  createModelVersion(input: $input) { id version }
+export const CREATE_VERSION = `mutation BenchCreateModelVersion($input: CreateModelVersionInput!) {
+  createModelVersion(input: $input) { id version sequence }
 }`;
 
-function nested(): Scenario {
-  return {
-    name: 'nested-list',
-    description: 'models(first: 20) → versions(first: 10) → run, datasets',
-    requests: [{ body: body(NESTED_QUERY) }],
-    sample: { query: NESTED_QUERY, variables: {} },
-  };
+function cycle(ops: Operation[]): () => Operation {
+  let next = 0;
+  return () => ops[next++ % ops.length];
 }
 
-function lookup(seeded: SeedResult): Scenario {
-  const bodies = seeded.versions.map(({ model, version }) => body(LOOKUP_QUERY, { model, version }));
-  let next = 0;
-  return {
-    name: 'point-lookup',
-    description: `modelVersion(model:, version:) over ${bodies.length} versions`,
-    requests: [{ setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }) }],
-    sample: { query: LOOKUP_QUERY, variables: { ...seeded.versions[0] } },
-  };
-}
-
-function write(seeded: SeedResult): Scenario {
-  let next = 0;
-  const input = (n: number, label = `load-${n}`) => {
-    const modelName = seeded.models[n % seeded.models.length];
-    const artifactUri = `s3://bench-models/${modelName}/${label}/model.bin`;
+/** createModelVersion inputs, round-robin over `models`; every call is a new artifact. */
+function writes(models: string[]): () => Operation {
+  let n = 0;
+  return () => {
+    const modelName = models[n % models.length];
+    const artifactUri = `s3://bench-models/${modelName}/load-${n++}/model.bin`;
     return {
-      modelName,
-      artifactUri,
-      artifactDigest: `sha256:${createHash('sha256').update(artifactUri).digest('hex')}`,
-      framework: 'pytorch',
-      metrics: [{ key: 'accuracy', value: 0.9 }],
+      query: CREATE_VERSION,
+      variables: { input: { modelName, artifactUri, artifactDigest: sha256(artifactUri), framework: 'pytorch', metrics: [{ key: 'accuracy', value: 0.9 }] } },
     };
   };
-  return {
-    name: 'create-version',
-    description: `createModelVersion round-robin over ${seeded.models.length} models`,
-    requests: [{ setupRequest: (request) => ({ ...request, body: body(WRITE_MUTATION, { input: input(next++) }) }) }],
-    sample: { query: WRITE_MUTATION, variables: { input: input(0, 'preflight') } },
-  };
 }
 
-/** (d) The latest value of each key of a run with many points (computed by the database), and (e) the tail of one key. */
-const RUN_METRICS_QUERY = `query BenchRunMetrics($id: ID!) { run(id: $id) { name metrics { key value step } } }`;
-const METRIC_TAIL_QUERY = `query BenchMetricTail($id: ID!) {
-  run(id: $id) { metricHistory(key: "loss", last: 100) { totalCount nodes { value step } pageInfo { hasPreviousPage startCursor } } }
-}`;
-
-function longRun(runId: string): Scenario[] {
-  return [
-    { name: 'run-metrics', description: 'Run.metrics (latest per key) of the run with the most points', query: RUN_METRICS_QUERY },
-    { name: 'metric-history', description: 'Run.metricHistory(key, last: 100) of that run, with totalCount', query: METRIC_TAIL_QUERY },
-  ].map(({ name, description, query }) => ({
-    name, description, requests: [{ body: body(query, { id: runId }) }], sample: { query, variables: { id: runId } },
-  }));
+export function lineageOp(id: string, direction: 'UPSTREAM' | 'BOTH', maxDepth: number, first: number): Operation {
+  return { query: LINEAGE, variables: { id, direction, maxDepth, first } };
 }
 
-export function scenarios(seeded: SeedResult): Scenario[] {
+/** The root of the depth-25 BOTH walk: a version in the middle of model 0's parent chain. */
+export const bothRoot = (g: SeededGraph) => g.models[0].versionIds[Math.floor(g.models[0].versionIds.length / 2)];
+
+export function scenarios(g: SeededGraph, connections: number, peer: boolean): Scenario[] {
+  const typical = g.models.slice(0, 50).map((m) => ({ query: TYPICAL, variables: { name: m.name } }));
+  const nested = { query: NESTED, variables: {} };
+  const both = lineageOp(bothRoot(g), 'BOTH', 25, 500);
+  const deep = lineageOp(g.chain[g.chain.length - 1], 'UPSTREAM', 1000, 5000);
+  const filters = [0.9, 0.95, 0.97, 0.99].map((min) => ({ query: FILTER, variables: { min } }));
+  const hot = g.models.slice(0, 8).map((m) => m.name);
+  const reads = [...typical.slice(0, 3), nested, both];
+  const mixWrites = writes(g.models.map((m) => m.name));
+  const mixReads = cycle(reads);
+  let mixed = 0;
+  const typename = { query: TYPENAME, variables: {} };
+  const read = (name: string, description: string, ops: Operation[], extra: Partial<Scenario> = {}): Scenario => ({
+    name, description, kind: 'read', target: 'server', connections, operations: cycle(ops), captured: ops, ...extra,
+  });
   return [
-    nested(),
-    ...(seeded.versions.length ? [lookup(seeded)] : []),
-    ...(seeded.models.length ? [write(seeded)] : []),
-    ...(seeded.longRunId ? longRun(seeded.longRunId) : []),
+    { ...read('bare-apollo', 'Apollo Server 5 standalone, trivial schema: { __typename }', [typename]), kind: 'reference', target: 'bare', captured: [] },
+    read('typename', '{ __typename } through the whole registry stack', [typename], { reference: 'bare-apollo' }),
+    read('typical-read', `model(name:) → latestVersion → metrics, datasets' digests (${typical.length} models)`, typical, { floor: true }),
+    read('nested-list', 'models(first: 20) → versions(first: 10) → metrics, datasets → dataset', [nested], peer ? { reference: 'nested-peer' } : {}),
+    ...(peer ? [{ ...read('nested-peer', 'the same shape on PostGraphile 4 over PostgreSQL', []), kind: 'reference' as const, target: 'peer' as const }] : []),
+    read('filter', 'modelVersions(filter: accuracy ≥ x, tag batch=1, first: 20)', filters),
+    read('lineage-25-both', 'lineage(BOTH, maxDepth 25, first 500) from a mid-chain version', [both], { floor: true }),
+    read('lineage-1000-up', 'lineage(UPSTREAM, maxDepth 1000) from the tip of the 1,000-deep chain', [deep], { floor: true }),
+    {
+      name: 'create-version', description: `createModelVersion, 16 clients round-robin over ${hot.length} models (lock contention)`,
+      kind: 'write', target: 'server', connections: 16, operations: writes(hot), captured: [writes(hot)()],
+    },
+    {
+      name: 'mix-90-10', description: '90% reads (typical, nested, lineage) / 10% createModelVersion over all models',
+      kind: 'mix', target: 'server', connections,
+      operations: () => (mixed++ % 10 === 9 ? mixWrites() : mixReads()),
+      // Statements/request weigh the reads 9 : 1 against the write (the last one).
+      captured: [...reads, mixWrites()],
+    },
   ];
 }

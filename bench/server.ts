@@ -44,6 +44,7 @@ export interface RunningServer {
   url: string;
   readyUrl: string;
   logFile: string;
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -70,6 +71,7 @@ export async function startServer(options: { databaseUrl: string; adminToken: st
     url: `http://${HOST}:${port}/graphql`,
     readyUrl: `http://${HOST}:${port}/ready`,
     logFile,
+    pid: child.pid,
     stop: () => stopChild(child, exited).finally(() => log.close()),
   };
   try {
@@ -109,6 +111,29 @@ async function stopChild(child: ChildProcess, exited: Promise<unknown>): Promise
   const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
   await exited;
   clearTimeout(timer);
+}
+
+/** The bare Apollo Server reference (bench/bare-apollo.ts) as its own process on a free loopback port. */
+export async function startBareApollo(): Promise<{ url: string; pid: number | undefined; stop(): Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [resolve(__dirname, 'bare-apollo.js'), String(port)], {
+    env: { ...process.env, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = once(child, 'exit');
+  const stop = () => stopChild(child, exited);
+  const url = await new Promise<string>((ok, fail) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('\n')) ok(out.trim());
+    });
+    void exited.then(() => fail(new Error('the bare Apollo server exited before it listened')));
+    setTimeout(() => fail(new Error('the bare Apollo server did not start within 20 s')), 20_000).unref();
+  }).catch(async (error: unknown) => {
+    await stop();
+    throw error;
+  });
+  return { url, pid: child.pid, stop };
 }
 
 export function tail(file: string, lines = 30): string {
