@@ -8,6 +8,7 @@ import { Dataset, DatasetVersion } from '../../src/dataset/dataset.entity';
 import { recordTransition, TransitionKind } from '../../src/lifecycle/stage-history';
 import { linkDatasetVersion, linkModelVersion, linkRun } from '../../src/lineage/links';
 import { ModelVersion, Stage, type DatasetRole } from '../../src/model-version/model-version.entity';
+import { effectiveHyperparametersOf } from '../../src/model-version/hyperparameters';
 import { Model } from '../../src/model/model.entity';
 import { Run, RunStatus } from '../../src/run/run.entity';
 
@@ -113,7 +114,7 @@ export async function insertModelVersions(app: RegistryApp, items: NewModelVersi
   const rows = items.map((i) => app.db.dataSource.manager.create(ModelVersion, {
     id: newId('ModelVersion'), modelId: i.modelId, version: String(i.sequence), sequence: i.sequence, stage: Stage.NONE,
     description: null, artifactUri: i.artifactUri, artifactDigest: i.artifactDigest, framework: i.framework,
-    hyperparameters: i.hyperparameters, signature: null, gitRepo: i.runId ? GIT_REPO : null, gitCommit: i.gitCommit,
+    hyperparameters: i.hyperparameters, effectiveHyperparameters: effectiveHyperparametersOf(i.hyperparameters, i.runParams), signature: null, gitRepo: i.runId ? GIT_REPO : null, gitCommit: i.gitCommit,
     runId: i.runId, parentId: i.parentId, createdBy: actor, createdAt: at, updatedAt: at,
   }));
   // A parent given as "the previous item" is resolved here, once its id exists.
@@ -123,7 +124,7 @@ export async function insertModelVersions(app: RegistryApp, items: NewModelVersi
   await app.db.dataSource.transaction(async (em) => {
     await insertChunked(em, ModelVersion, rows);
     for (const [n, row] of rows.entries()) {
-      await recordTransition(em, row, Stage.NONE, TransitionKind.CREATED, { actor, at });
+      await recordTransition(app.db, em, row, Stage.NONE, TransitionKind.CREATED, { actor, at });
       await linkModelVersion(em, row, items[n].datasets);
       await insertMetrics(em, row.id, items[n].metrics);
       await insertTags(em, row.id, items[n].tags);
