@@ -82,6 +82,17 @@ const ANSWERS: Record<string, (d: Data, known: Known) => void> = {
     expect(known.promotedAt).toEqual(expect.any(String));
     expect(d.deployment.model.versionInStage).toEqual({ version: '1.0.0' });
   },
+  Audit: (d) => {
+    expect(d.auditEvents.totalCount).toBe(4);
+    expect(d.auditEvents.nodes.map((e: Data) => [e.action, e.actor, e.entityType, e.before, e.after.revision])).toEqual([
+      ['DEPLOYMENT_ROLLED_BACK', 'local', 'Deployment', { revision: 2 }, 3],
+      ['DEPLOYMENT_UPDATED', 'local', 'Deployment', { revision: 1 }, 2],
+      ['DEPLOYMENT_UPDATED', 'local', 'Deployment', { revision: 0 }, 1],
+      ['DEPLOYMENT_CREATED', 'local', 'Deployment', null, 0],
+    ]);
+    expect(d.auditEvents.nodes[0].after).toEqual({ revision: 3, rolledBackTo: 1, traffic: [{ versionId: expect.stringMatching(/^mv_/), percent: 100 }], comment: 'p99 latency' });
+    expect(d.verifyAuditLog).toEqual({ ok: true, checked: expect.any(Number), firstBrokenSequence: null });
+  },
   DeployOnlyProduction: (d) => expect(d.setModelPolicy.policy).toEqual({ requiredApprovals: 0, protectedAliases: [], deployableStages: ['PRODUCTION'] }),
   Upstream: (d) => {
     expect(d.lineage.truncated).toBe(false);
