@@ -42,6 +42,6 @@ onMysql('audit chain across two server processes', () => {
     const feed = (await gql(servers[1], '{ auditEvents(first: 100) { totalCount nodes { sequence actor } } }')).data!.auditEvents;
     expect(feed.totalCount).toBe(total);
     expect(feed.nodes.map((n: { sequence: number }) => n.sequence).sort((a: number, b: number) => a - b)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
-    expect(new Set(feed.nodes.map((n: { actor: string }) => n.actor))).toEqual(new Set(['process-0', 'process-1']));
+    expect(new Set(feed.nodes.map((n: { actor: string }) => n.actor))).toEqual(new Set(['local:process-0', 'local:process-1']));
   });
 });
