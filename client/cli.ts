@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { RegistryError, createClient, type Client, type DatasetRole, type LineageDirection, type Stage, type VersionBump, type VersioningScheme } from './index';
+import { RegistryError, createClient, type Client, type DatasetRole, type EventType, type LineageDirection, type Stage, type VersionBump, type VersioningScheme } from './index';
 import { renderComparison, renderLineage, table } from './cli-render';
 
 /**
@@ -230,6 +230,23 @@ export function program(): Command {
         data: runs,
         text: () => table(['RUN', 'EXPERIMENT', 'STATUS', 'STARTED', 'METRICS'], runs.map((r) => [
           r.name, r.experiment.name, r.status, day(r.startedAt), r.metrics.map((m) => `${m.key}=${m.value}`).join(' '),
+        ])),
+      };
+    }));
+
+  root.command('audit').description('the audit log, newest first: who changed what, when')
+    .option('--entity <id>', 'only events about this object')
+    .option('--actor <subject>', 'only events by this subject (e.g. token:tok_…, jwt:alice, local)')
+    .option('--action <type>', 'only this kind of event (e.g. STAGE_TRANSITIONED)')
+    .option('--first <n>', 'how many (≤ 100)', wholeNumber)
+    .action(job(async (client, opts: { entity?: string; actor?: string; action?: string; first?: number }) => {
+      const events = await client.audit({
+        entityId: opts.entity, actor: opts.actor, action: opts.action?.toUpperCase() as EventType | undefined, first: opts.first,
+      });
+      return {
+        data: events.nodes,
+        text: () => table(['AT', 'ACTION', 'ACTOR', 'ENTITY', 'SEQ'], events.nodes.map((e) => [
+          day(e.at), e.action, e.actor, `${e.entityType} ${e.entityId}`, e.sequence == null ? '-' : String(e.sequence),
         ])),
       };
     }));

@@ -1,4 +1,5 @@
 import {
+  AuditEventsDocument,
   CompareVersionsDocument,
   CreateModelVersionDocument,
   DatasetsDocument,
@@ -16,11 +17,13 @@ import {
   SetAliasDocument,
   TransitionStageDocument,
   VersionRefDocument,
+  type AuditEventsQuery,
   type CompareVersionsQuery,
   type CreateModelVersionMutation,
   type DatasetRole,
   type DatasetsQuery,
   type DeploymentFieldsFragment,
+  type EventType,
   type LineageDirection,
   type LineageQuery,
   type ModelQuery,
@@ -37,6 +40,9 @@ import {
 import { createRegistryClient, RegistryError, type RegistryClient, type RegistryClientOptions } from './registry-client';
 
 export type ModelList = ModelsQuery['models'];
+export type AuditEvents = AuditEventsQuery['auditEvents'];
+/** Filters of the audit feed; `action` is an EventType name. */
+export interface AuditOptions { entityId?: string; actor?: string; action?: EventType; first?: number }
 export type ModelWithVersions = NonNullable<ModelQuery['model']>;
 export type RegisteredVersion = CreateModelVersionMutation['createModelVersion'];
 export type LineageGraph = LineageQuery['lineage'];
@@ -179,6 +185,12 @@ export function createClient(options: RegistryClientOptions) {
       const { experiments } = await client.request(RecentRunsDocument, { experiments: 20, runs: options.first });
       return experiments.edges.flatMap((e) => e.node.runs.edges.map((r) => r.node))
         .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+    },
+
+    /** The audit log, newest first: who changed what, when. */
+    async audit(options: AuditOptions = {}): Promise<AuditEvents> {
+      const { first, ...filter } = options;
+      return (await client.request(AuditEventsDocument, { filter, first })).auditEvents;
     },
 
     async datasets(variables: { first?: number; after?: string } = {}): Promise<DatasetList> {

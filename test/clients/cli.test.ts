@@ -5,7 +5,7 @@ import { cli, cliJson, run, SEED } from './run';
 /**
  * The modelgraph CLI as a subprocess (node dist/client/cli.js) against the compiled server on 127.0.0.1:
  * the seeded demo graph, a walkthrough register → promote → alias → deploy → rollback-deployment →
- * lineage → compare, exit statuses and the one-line errors.
+ * lineage → compare → audit, exit statuses and the one-line errors.
  */
 
 interface Version { id: string; version: string; stage: string }
@@ -102,6 +102,19 @@ describe('the modelgraph CLI', () => {
     const tree = await cli(url, 'lineage', v4.id, '--up', '--depth', '2');
     expect(tree.stdout).toContain('\n  ← TRAINED_ON:TRAINING DatasetVersion transactions-features 2  ');
     expect(tree.stdout).toContain('\n    ← DERIVED DatasetVersion transactions-raw 2  ');
+
+    // The audit log shows what the walkthrough did to v4, newest first, and the table names each event.
+    const trail = await cliJson<{ action: string; actor: string; entityId: string; after: { stage?: string } }[]>(url, 'audit', '--entity', v4.id);
+    expect(trail.map((e) => [e.action, e.actor, e.entityId])).toEqual([
+      ['STAGE_TRANSITIONED', 'local', v4.id], ['MODEL_VERSION_CREATED', 'local', v4.id],
+    ]);
+    expect(trail[0].after.stage).toBe('STAGING');
+    const promotions = await cli(url, 'audit', '--entity', v4.id, '--action', 'stage_transitioned');
+    expect(promotions.stdout.split('\n')).toEqual([
+      expect.stringMatching(/^AT +ACTION +ACTOR +ENTITY +SEQ$/),
+      expect.stringMatching(new RegExp(`^\\S+ \\S+ +STAGE_TRANSITIONED +local +ModelVersion ${v4.id} +(\\d+|-)$`)),
+      '',
+    ]);
 
     const v2 = before.find((v) => v.version === '2')!;
     const comparison = await cliJson<{ metrics: { key: string; values: number[]; best: { id: string } }[]; sameDatasets: boolean }>(url, 'compare', v2.id, v4.id);
