@@ -13,12 +13,7 @@ describe('deployments: revisions, canaries, rollback, time travel', () => {
   });
   afterAll(() => t.stop());
 
-  async function setup() {
-    const m = await seed(t).model();
-    const [v1, v2] = [await seed(t).version(m.id), await seed(t).version(m.id)];
-    const d = await seed(t).deployment(m.id);
-    return { m, v1, v2, d };
-  }
+  const setup = () => seed(t).deploymentFixture();
 
   it('deploys, splits 90/10, rolls back by copying an earlier revision, and answers for past instants', async () => {
     const { v1, v2, d } = await setup();

@@ -20,12 +20,7 @@ describe('model policy: optional fields, deployable stages', () => {
   });
   afterAll(() => t.stop());
 
-  async function setup() {
-    const m = await seed(t).model();
-    const [v1, v2] = [await seed(t).version(m.id), await seed(t).version(m.id)];
-    const d = await seed(t).deployment(m.id);
-    return { m, v1, v2, d };
-  }
+  const setup = () => seed(t).deploymentFixture();
   const serve = (versionId: string, percent = 100) => ({ versionId, percent });
 
   it('a model without a policy answers the defaults', async () => {

@@ -47,5 +47,12 @@ export function seed(t: TestApp, headers: Record<string, string> = {}) {
         { i: { name, modelId, environment: 'production' } }, headers);
       return d.createDeployment;
     },
+    /** A model with two versions and a deployment that serves nothing yet. */
+    async deploymentFixture() {
+      const m = await this.model();
+      const [v1, v2] = [await this.version(m.id), await this.version(m.id)];
+      const d = await this.deployment(m.id);
+      return { m, v1, v2, d };
+    },
   };
 }
