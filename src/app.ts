@@ -37,6 +37,8 @@ export class RegistryApp {
     databaseUrl: string; limits: QueryLimits; log: Logger; logSql?: boolean; timeouts?: StatementTimeouts; auth?: AuthSettings;
     /** The audit sealer's safety sweep (default 5 s). */
     auditSealIntervalMs?: number;
+    /** How long deployment metric samples are kept (default 30 days). */
+    driftSampleRetentionDays?: number;
   }): Promise<RegistryApp> {
     const target = await detectFlavor(parseDatabaseUrl(options.databaseUrl), options.timeouts?.connectMs);
     const dataSource: DataSource = createDataSource(target, ENTITIES,
@@ -50,7 +52,7 @@ export class RegistryApp {
     await dataSource.runMigrations({ transaction: 'each' });
     const apollo = createApolloServer(await buildRegistrySchema(), options.limits, options.log);
     await apollo.start();
-    const services = createServices(db);
+    const services = createServices(db, { driftSampleRetentionDays: options.driftSampleRetentionDays ?? 30 });
     const auth = await Authenticator.create(services.tokens, options.auth ?? {}, options.log);
     const sealer = new AuditSealer(db, options.log, options.auditSealIntervalMs ?? 5_000);
     const app = new RegistryApp(db, apollo, options.log, services, auth, sealer);
@@ -68,6 +70,7 @@ export class RegistryApp {
       timeouts: { statementMs: config.DB_STATEMENT_TIMEOUT_MS, connectMs: config.DB_CONNECT_TIMEOUT_MS },
       auth: authSettings(config),
       auditSealIntervalMs: config.AUDIT_SEAL_INTERVAL_MS,
+      driftSampleRetentionDays: config.DRIFT_SAMPLE_RETENTION_DAYS,
     });
   }
 

@@ -55,6 +55,8 @@ const envSchema = z.object({
   CORS_ORIGINS: corsOrigins.default(['https://studio.apollographql.com']),
   /** How often the audit sealer sweeps for events no commit of this process woke it for (other processes', a crash's). */
   AUDIT_SEAL_INTERVAL_MS: positiveInt.default(5_000),
+  /** Deployment metric samples (recordDeploymentMetrics) older than this are pruned, in batches of 1,000. */
+  DRIFT_SAMPLE_RETENTION_DAYS: positiveInt.default(30),
 }).refine((c) => c.HTTP_HEADERS_TIMEOUT_MS > c.HTTP_KEEP_ALIVE_TIMEOUT_MS, {
   path: ['HTTP_HEADERS_TIMEOUT_MS'],
   message: 'must be greater than HTTP_KEEP_ALIVE_TIMEOUT_MS',

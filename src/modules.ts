@@ -37,6 +37,8 @@ import { AuthResolver, ModelGrantFields } from './auth/auth.resolver';
 import { ModelGrant } from './auth/model-grant.entity';
 import { AuditEvent } from './audit/audit-event.entity';
 import { AUDIT_FIELD_RESOLVERS, AuditResolver } from './audit/audit.resolver';
+import { DeploymentMetricSample, DriftPolicy, DriftStateRow } from './monitoring/drift.entity';
+import { DRIFT_RESOLVERS } from './monitoring/drift.resolver';
 import { EvaluationResolver, MetricPointResolver, VersionEvaluationFields } from './evaluation/evaluation.resolver';
 
 /** Every TypeORM entity (the database schema the migrations must match): the node types, then the other tables. */
@@ -46,6 +48,7 @@ export const ENTITIES: EntityList = [
   ModelAliasRow, AliasEvent, ModelPolicy, TransitionReview, DeploymentRevision, TrafficRow, Evaluation, AuditEvent,
   ApiToken, ModelGrant,
   MetricDirection,
+  DeploymentMetricSample, DriftPolicy, DriftStateRow,
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -58,6 +61,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   AuthResolver, ModelGrantFields,
   ArchivalMutations,
   AuditResolver, ...AUDIT_FIELD_RESOLVERS,
+  ...DRIFT_RESOLVERS,
 ];
 
 type ReferenceResolver = (ref: { id: string }, ctx: Context) => Promise<unknown>;

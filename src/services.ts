@@ -18,6 +18,7 @@ import { EvaluationService } from './evaluation/evaluation.service';
 import { GrantService } from './auth/grant.service';
 import { TokenService } from './auth/token.service';
 import { AuditService } from './audit/audit.service';
+import { DriftService } from './monitoring/drift.service';
 
 /** One instance of each service per process; resolvers reach them through the context. */
 export interface Services {
@@ -40,9 +41,15 @@ export interface Services {
   grants: GrantService;
   archival: ArchivalService;
   audit: AuditService;
+  drift: DriftService;
 }
 
-export function createServices(db: Database): Services {
+export interface ServiceOptions {
+  /** DRIFT_SAMPLE_RETENTION_DAYS. */
+  driftSampleRetentionDays: number;
+}
+
+export function createServices(db: Database, options: ServiceOptions = { driftSampleRetentionDays: 30 }): Services {
   const stages = new StageService(db);
   const aliases = new AliasService(db);
   return {
@@ -65,5 +72,6 @@ export function createServices(db: Database): Services {
     metricDirections: new MetricDirectionService(db),
     archival: new ArchivalService(db),
     audit: new AuditService(db),
+    drift: new DriftService(db, options.driftSampleRetentionDays),
   };
 }

@@ -17,7 +17,7 @@ const str = (value: unknown): string | null => (typeof value === 'string' ? valu
 /**
  * The models a root field acts on, read from its arguments (before validation; a malformed or unknown
  * reference names no model, so only the global role counts): `modelId`; `versionId`, `deploymentId`
- * → their model; `id` of a model, version or transition request (setTags, updateDescription, approvals);
+ * (also `input.deploymentId`: setDriftPolicy) → their model; `id` of a model, version or transition request (setTags, updateDescription, approvals);
  * `input.modelId` / `input.modelName` (createModelVersion, createDeployment).
  */
 export async function modelsOf(ctx: Context, args: Args): Promise<string[]> {
@@ -27,7 +27,7 @@ export async function modelsOf(ctx: Context, args: Args): Promise<string[]> {
   const versionIds = [str(args.versionId), id && typeOfId(id) === 'ModelVersion' ? id : null];
   const found = await Promise.all([
     ...versionIds.map(async (v) => (v ? (await ctx.loaders.get(versionById).load(v))?.modelId ?? '' : null)),
-    (async () => { const d = str(args.deploymentId); return d ? (await ctx.loaders.get(deploymentById).load(d))?.modelId ?? '' : null; })(),
+    (async () => { const d = str(args.deploymentId) ?? str(input.deploymentId); return d ? (await ctx.loaders.get(deploymentById).load(d))?.modelId ?? '' : null; })(),
     (async () => (id && typeOfId(id) === 'TransitionRequest' ? (await ctx.loaders.get(requestById).load(id))?.modelId ?? '' : null))(),
     (async () => { const n = str(input.modelName); return n ? (await ctx.loaders.get(modelByName).load(n))?.id ?? '' : null; })(),
   ]);

@@ -13,6 +13,11 @@ export const LIMITS = {
   metricKey: 250,
   jsonBytes: 64 * 1024,
   listItems: 1000,
+  /**
+   * The ONE exception to `listItems`: recordDeploymentMetrics takes up to 10,000 samples per call (a
+   * monitoring job's bulk upload), inserted in batches. Every other list takes at most `listItems`.
+   */
+  bulkSamples: 10_000,
   version: 128,
   environment: 100,
   framework: 100,
@@ -126,6 +131,9 @@ export const NotWith = (other: string, message: string) =>
 
 export const MaxItems = (max: number = LIMITS.listItems) =>
   rule('maxItems', (v) => (Array.isArray(v) && v.length > max ? `must have at most ${max} items` : null));
+
+/** recordDeploymentMetrics' samples: at most LIMITS.bulkSamples (10,000), the one list above LIMITS.listItems. */
+export const MaxBulkSamples = () => MaxItems(LIMITS.bulkSamples);
 
 export const MinItems = (min: number) =>
   rule('minItems', (v) => (Array.isArray(v) && v.length < min ? (min === 1 ? 'must not be empty' : `must have at least ${min} items`) : null));

@@ -188,6 +188,27 @@ add('setMetricDirection',
 add('clearMetricDirection',
   { label: 'an empty metric key', query: call('clearMetricDirection', '$m: ID!, $k: String!', 'modelId: $m, key: $k'),
     variables: () => ({ m: ids.model, k: '' }), field: 'key', message: M.empty, rule: 'empty' });
+const SAMPLES = call('recordDeploymentMetrics', '$d: ID!, $m: [MetricInput!]!', 'deploymentId: $d, metrics: $m');
+// The one list allowed above 1,000 items: 10,000 samples (test/monitoring/drift.test.ts records exactly 10,000).
+add('recordDeploymentMetrics',
+  { label: '10,001 samples', query: SAMPLES, variables: () => ({ d: ids.deployment, m: Array.from({ length: 10_001 }, () => ({ key: 'accuracy', value: 0.9 })) }),
+    field: 'metrics', message: M.tooMany(10_000) },
+  { label: 'no samples', query: SAMPLES, variables: () => ({ d: ids.deployment, m: [] }), field: 'metrics', message: M.empty, rule: 'empty' },
+  { label: 'an empty sample key', query: SAMPLES, variables: () => ({ d: ids.deployment, m: [{ key: 'ok', value: 1 }, { key: '', value: 1 }] }),
+    field: 'metrics.1.key', message: M.empty, rule: 'empty' });
+const DRIFT = call('setDriftPolicy', '$i: DriftPolicyInput!', 'input: $i', '{ metric }');
+add('setDriftPolicy',
+  { label: 'an empty metric', query: DRIFT, variables: () => ({ i: { deploymentId: ids.deployment, metric: '', maxRelativeDrop: 0.05 } }),
+    field: 'input.metric', message: M.empty, rule: 'empty' },
+  { label: 'maxRelativeDrop 0', query: DRIFT, variables: () => ({ i: { deploymentId: ids.deployment, metric: 'accuracy', maxRelativeDrop: 0 } }),
+    field: 'input.maxRelativeDrop', message: 'must be greater than 0' },
+  { label: 'baseline 0', query: DRIFT, variables: () => ({ i: { deploymentId: ids.deployment, metric: 'accuracy', baseline: 0, maxRelativeDrop: 0.05 } }),
+    field: 'input.baseline', message: 'must not be 0 (drift is measured relative to it)' },
+  { label: 'window 0', query: DRIFT, variables: () => ({ i: { deploymentId: ids.deployment, metric: 'accuracy', maxRelativeDrop: 0.05, window: 0 } }),
+    field: 'input.window', message: M.range(1, 1000) });
+add('deleteDriftPolicy',
+  { label: 'an empty metric', query: call('deleteDriftPolicy', '$d: ID!, $k: String!', 'deploymentId: $d, metric: $k', ''),
+    variables: () => ({ d: ids.deployment, k: '' }), field: 'metric', message: M.empty, rule: 'empty' });
 add('finishRun',
   { label: 'status RUNNING', query: call('finishRun', '$r: ID!', 'runId: $r, status: RUNNING'), variables: () => ({ r: ids.run }),
     field: 'status', message: 'must be FINISHED, FAILED or KILLED' });

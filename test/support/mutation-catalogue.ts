@@ -133,6 +133,15 @@ export const MUTATION_CATALOGUE: Record<string, CatalogueEntry> = {
     await fx.t.ok('mutation($m: ID!) { setMetricDirection(modelId: $m, key: "recall", higherIsBetter: true) { id } }', { m: fx.model.id }, fx.admin);
     return call('mutation($m: ID!) { clearMetricDirection(modelId: $m, key: "recall") { id } }', { m: fx.model.id });
   } },
+  recordDeploymentMetrics: { minRole: 'EDITOR', modelScoped: true, prepare: async (fx) =>
+    call('mutation($d: ID!) { recordDeploymentMetrics(deploymentId: $d, metrics: [{ key: "accuracy", value: 0.9 }]) { id } }', { d: await fx.deployment(1) }) },
+  setDriftPolicy: { minRole: 'APPROVER', modelScoped: true, prepare: async (fx) =>
+    call('mutation($d: ID!) { setDriftPolicy(input: { deploymentId: $d, metric: "accuracy", baseline: 0.9, maxRelativeDrop: 0.05 }) { metric } }', { d: await fx.deployment(1) }) },
+  deleteDriftPolicy: { minRole: 'APPROVER', modelScoped: true, prepare: async (fx) => {
+    const d = await fx.deployment(1);
+    await fx.t.ok('mutation($d: ID!) { setDriftPolicy(input: { deploymentId: $d, metric: "latency", maxRelativeDrop: 0.2, higherIsBetter: false }) { metric } }', { d }, fx.admin);
+    return call('mutation($d: ID!) { deleteDriftPolicy(deploymentId: $d, metric: "latency") }', { d });
+  } },
   // Archiving acts on a fresh model (archiving the shared one would refuse the other entries' new versions), which
   // the matrix's grant does not cover; test/auth/grants.test.ts shows a grant authorizing archival of its model.
   archiveModel: { minRole: 'APPROVER', modelScoped: false, prepare: async (fx) =>
