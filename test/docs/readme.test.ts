@@ -117,6 +117,16 @@ const ANSWERS: Record<string, (d: Data, known: Known) => void> = {
   CompareOnTestSet: (d) => expect(d.compareVersions.metrics).toEqual([
     { key: 'auc', values: [null, 0.93], best: { version: '1.1.0' }, higherIsBetter: true, directionsDisagree: false },
   ]),
+  Watch: (d) => expect(d.setDriftPolicy).toEqual({ metric: 'auc', baseline: null, maxRelativeDrop: 0.05, higherIsBetter: true, window: 3 }),
+  Monitor: (d) => expect(d.recordDeploymentMetrics).toEqual({ name: 'churn-api' }),
+  Drift: (d) => {
+    expect(d.deployment.drift.status).toBe('DRIFTING');
+    expect(d.deployment.drift.checks).toHaveLength(1);
+    const [check] = d.deployment.drift.checks;
+    expect(check).toMatchObject({ metric: 'auc', version: { version: '1.0.0' }, baseline: 0.91, baselineSource: 'REGISTRATION', samples: 3, drifting: true });
+    expect(check.current).toBeCloseTo(0.85, 12);
+    expect(check.relativeChange).toBeCloseTo(-0.06 / 0.91, 12);
+  },
   Search: (d) => expect(d.modelVersions).toEqual({ totalCount: 0, nodes: [] }),
   Compare: (d) => expect(d.compareVersions).toEqual({
     versions: [{ version: '1.0.0' }, { version: '1.1.0' }],
