@@ -1,4 +1,4 @@
-import type { EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
 
@@ -43,16 +43,11 @@ export function hydrateAll<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>, r
   return raw.map(hydrate);
 }
 
-/** A function from one raw row (of this query) to its main alias's entity. */
+/** A function from one raw row (of this query) to its entity. */
 export function hydrator<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>): (raw: Record<string, unknown>) => E {
   const main = qb.expressionMap.mainAlias;
   if (!main?.hasMetadata) throw new Error('readEntities needs an entity query');
-  return joinedHydrator(qb, main.name, main.target as EntityTarget<E>);
-}
-
-/** The same for an entity selected under another alias of the query (`innerJoinAndSelect(Entity, alias, …)`). */
-export function joinedHydrator<E extends ObjectLiteral>(qb: SelectQueryBuilder<ObjectLiteral>, alias: string, target: EntityTarget<E>): (raw: Record<string, unknown>) => E {
-  const plan = planFor(qb.connection.getMetadata(target), alias);
+  const plan = planFor(main.metadata, main.name);
   const driver = qb.connection.driver;
   return (raw) => {
     const entity = Object.create(plan.prototype) as Record<string, unknown>;

@@ -1,7 +1,6 @@
 import DataLoader from 'dataloader';
 import { applyCommonFilter } from '../common/filters';
-import { hydrator, joinedHydrator, readEntities } from '../db/rows';
-import { DatasetVersion } from '../dataset/dataset.entity';
+import { readEntities } from '../db/rows';
 import { byIdLoader, defineLoader, groupLoader } from '../common/loaders';
 import { childPageLoader, SortDirection, type PageArgs, type Sort } from '../common/pagination';
 import { Model } from '../model/model.entity';
@@ -79,24 +78,3 @@ export const datasetsOfVersion = defineLoader('datasetsOfVersion', groupLoader<s
   (l) => l.modelVersionId,
 ));
 
-
-/** What `ModelVersion.datasets` lists: each link with its dataset version. */
-export interface UsageRow {
-  link: ModelVersionDataset;
-  datasetVersion: DatasetVersion;
-}
-
-/** Dataset links of each model version with their dataset versions, in one statement (links in dataset version id order). */
-export const datasetUsagesOfVersion = defineLoader('datasetUsagesOfVersion', groupLoader<string, UsageRow>(
-  async (db, ids) => {
-    const qb = db.manager.createQueryBuilder(ModelVersionDataset, 'mvd')
-      .innerJoinAndSelect(DatasetVersion, 'dv', 'dv.id = mvd.datasetVersionId')
-      .where('mvd.modelVersionId IN (:...ids)', { ids: [...ids] })
-      .orderBy('mvd.datasetVersionId', 'ASC');
-    const raw = await qb.getRawMany<Record<string, unknown>>();
-    if (raw.length === 0) return [];
-    const [link, version] = [hydrator(qb), joinedHydrator(qb, 'dv', DatasetVersion)];
-    return raw.map((row) => ({ link: link(row), datasetVersion: version(row) }));
-  },
-  (u) => u.link.modelVersionId,
-));

@@ -1,6 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { isIdOf } from '../common/ids';
+import { present } from '../common/loaders';
 import { PageArgs, toConnection, type Connection } from '../common/pagination';
 import { Metric, metricsByEntity } from '../common/metrics';
 import { Tag, tagsByEntity } from '../common/tags';
@@ -12,7 +13,7 @@ import { runById } from '../run/run.loaders';
 import { DatasetUsage, ModelVersion, ModelVersionConnection } from './model-version.entity';
 import { CreateModelVersionInput, ModelVersionLookupArgs } from './model-version.inputs';
 import { ModelVersionSearch, ModelVersionSearchOrder } from './search.inputs';
-import { childVersionPages, datasetUsagesOfVersion, versionById, versionByLabel } from './model-version.loaders';
+import { childVersionPages, datasetsOfVersion, versionById, versionByLabel } from './model-version.loaders';
 
 @Resolver(() => ModelVersion)
 export class ModelVersionResolver {
@@ -53,11 +54,9 @@ export class ModelVersionResolver {
 
   @FieldResolver(() => [DatasetUsage])
   async datasets(@Root() v: ModelVersion, @Ctx() ctx: Context): Promise<DatasetUsage[]> {
-    const usages = await ctx.loaders.get(datasetUsagesOfVersion).load(v.id);
-    // Later reads of these dataset versions by id (in this request) need no statement of their own.
-    const byId = ctx.loaders.get(datasetVersionById);
-    for (const { datasetVersion } of usages) byId.prime(datasetVersion.id, datasetVersion);
-    return usages.map(({ link, datasetVersion }) => ({ role: link.role, datasetVersion }));
+    const links = await ctx.loaders.get(datasetsOfVersion).load(v.id);
+    const versions = await ctx.loaders.get(datasetVersionById).loadMany(links.map((l) => l.datasetVersionId));
+    return links.flatMap((l, i) => present([versions[i]]).map((datasetVersion) => ({ role: l.role, datasetVersion })));
   }
 
   @FieldResolver(() => ModelVersion, { nullable: true, description: 'The version it was derived from' })
