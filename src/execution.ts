@@ -52,8 +52,8 @@ class Lru<K, V> {
 }
 
 /**
- * Executes operations with graphql-jit: each document (and operation name) is compiled once into plain
- * JavaScript and kept in a bounded LRU. It plugs into Apollo Server as a "gateway" that serves the local
+ * Executes operations with graphql-jit: a document (and operation name) requested again is compiled once
+ * into plain JavaScript and kept in a bounded LRU; its first request runs on graphql-js. It plugs into Apollo Server as a "gateway" that serves the local
  * schema, so parsing, validation, plugins, error formatting and masking stay Apollo's.
  *
  * A request asking for an inline trace (a router's `apollo-federation-include-trace: ftv1`) runs on
@@ -62,11 +62,14 @@ class Lru<K, V> {
  */
 export class CompiledExecution implements Gateway {
   private readonly compiled: Lru<string, CompiledQuery>;
+  /** Documents run once, not compiled yet. */
+  private readonly seen: Lru<string, true>;
   /** Counters for tests and diagnostics. */
   readonly stats = { compiled: 0, jit: 0, graphqlJs: 0 };
 
   constructor(private readonly schema: GraphQLSchema, capacity = COMPILED_DOCUMENTS) {
     this.compiled = new Lru(capacity);
+    this.seen = new Lru(capacity * 4);
   }
 
   get cached(): number {
@@ -93,7 +96,11 @@ export class CompiledExecution implements Gateway {
       this.stats.graphqlJs++;
       return execute({ schema: this.schema, document, operationName, contextValue: context, variableValues: variables });
     }
-    const compiled = this.compile(document, operationName, request.queryHash);
+    const compiled = this.compiledOrNull(document, operationName, request.queryHash);
+    if (!compiled) {
+      this.stats.graphqlJs++;
+      return execute({ schema: this.schema, document, operationName, contextValue: context, variableValues: variables });
+    }
     if (!isCompiledQuery(compiled)) return compiled;
     this.stats.jit++;
     const result = await compiled.query(undefined, context, withInputDefaults(this.schema, request.operation, variables));
@@ -101,10 +108,18 @@ export class CompiledExecution implements Gateway {
     return result;
   }
 
-  private compile(document: DocumentNode, operationName: string | null, queryHash: string): CompiledQuery | ExecutionResult {
+  /**
+   * The document's compiled form, compiled on its second request: a document sent once (most of what
+   * a fuzzer or a scanner sends) runs on graphql-js instead of paying for a compilation (~10 ms).
+   */
+  private compiledOrNull(document: DocumentNode, operationName: string | null, queryHash: string): CompiledQuery | ExecutionResult | null {
     const key = `${operationName ?? ''}:${queryHash}`;
     const hit = this.compiled.get(key);
     if (hit) return hit;
+    if (!this.seen.get(key)) {
+      this.seen.set(key, true);
+      return null;
+    }
     const compiled = compileQuery(this.schema, document, operationName ?? undefined);
     if (!isCompiledQuery(compiled)) return compiled;
     this.stats.compiled++;

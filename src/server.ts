@@ -69,8 +69,9 @@ function errorLogPlugin(log: Logger): ApolloServerPlugin<Context> {
 }
 
 /**
- * Operations run compiled (graphql-jit, `src/execution.ts`), plugged in as Apollo's gateway executor; a
- * request asking for a federation inline trace runs on graphql-js so the trace plugin sees every field.
+ * Operations run compiled (graphql-jit, `src/execution.ts`, from a document's second request on), plugged in
+ * as Apollo's gateway executor; a request asking for a federation inline trace runs on graphql-js so the
+ * trace plugin sees every field.
  */
 export function createApolloServer(schema: GraphQLSchema, limits: QueryLimits, log: Logger, extraPlugins: ApolloServerPlugin<Context>[] = []): ApolloServer<Context> {
   return new ApolloServer<Context>({
