@@ -1,7 +1,7 @@
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, getNamedType, isListType, getNullableType, Kind, visit, type DocumentNode, type ParseOptions, type SelectionNode, type ValidationContext, type ValidationRule } from 'graphql';
+import { GraphQLError, getNamedType, getVariableValues, isListType, getNullableType, Kind, visit, type DocumentNode, type OperationDefinitionNode, type ParseOptions, type SelectionNode, type TypeNode, type ValidationContext, type ValidationRule } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import { loadConfig, type QueryLimits } from './config';
 import { documentCostRule } from './document-cost';
@@ -86,20 +86,60 @@ export function limitValidationRules(limits: QueryLimits): ValidationRule[] {
   ];
 }
 
+/** Costs remembered per document (the parsed document Apollo caches per query text), by operation and cost-relevant variables. */
+const COSTS_PER_DOCUMENT = 64;
+const costs = new WeakMap<DocumentNode, Map<string, number>>();
+
+/** A variable's type can change the cost only as a page size or list length (Int, a list) or through @skip/@include (Boolean). */
+function costRelevant(type: TypeNode): boolean {
+  if (type.kind === Kind.NON_NULL_TYPE) return costRelevant(type.type);
+  return type.kind === Kind.LIST_TYPE || type.name.value === 'Int' || type.name.value === 'Boolean';
+}
+
+/** The cache key: the operation and the values of the variables that can change its cost (lists by length). */
+function costKey(operation: OperationDefinitionNode, variables: Record<string, unknown>): string {
+  const values: unknown[] = [];
+  for (const definition of operation.variableDefinitions ?? []) {
+    if (!costRelevant(definition.type)) continue;
+    const value = variables[definition.variable.name.value];
+    values.push(Array.isArray(value) ? { length: value.length } : value ?? null);
+  }
+  return `${operation.name?.value ?? ''}:${JSON.stringify(values)}`;
+}
+
+function computeCost(schema: Parameters<typeof getComplexity>[0]['schema'], document: DocumentNode, variables: Record<string, unknown>, operationName: string | undefined): number {
+  return getComplexity({
+    schema, query: document, variables, operationName,
+    estimators: [listEstimator, simpleEstimator({ defaultComplexity: 1 })],
+  });
+}
+
+/**
+ * The operation's cost, checked once variables are known. A document's cost is computed once per operation
+ * and cost-relevant variable values (kept per parsed document, so it goes with Apollo's document cache);
+ * a later request only coerces its variables, which rejects a bad one exactly as the full computation would.
+ */
 export function costLimitPlugin<C extends object>(limits: QueryLimits): ApolloServerPlugin<C> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request, document, schema }) {
+        async didResolveOperation({ request, document, schema, operation }) {
+          const variables = request.variables ?? {};
           let cost: number;
           try {
-            cost = getComplexity({
-              schema,
-              query: document,
-              variables: request.variables ?? {},
-              operationName: request.operationName ?? undefined,
-              estimators: [listEstimator, simpleEstimator({ defaultComplexity: 1 })],
-            });
+            const key = operation ? costKey(operation, variables) : '';
+            let known = costs.get(document);
+            const cached = operation ? known?.get(key) : undefined;
+            if (cached === undefined) {
+              cost = computeCost(schema, document, variables, request.operationName ?? undefined);
+              if (!known) costs.set(document, (known = new Map()));
+              if (known.size >= COSTS_PER_DOCUMENT) known.clear();
+              known.set(key, cost);
+            } else {
+              cost = cached;
+              const { errors } = getVariableValues(schema, operation?.variableDefinitions ?? [], variables);
+              if (errors?.length) throw errors[errors.length - 1];
+            }
           } catch (error) {
             // getComplexity coerces the variables first: a bad variable is the client's error, as in execution.
             if (error instanceof GraphQLError) {

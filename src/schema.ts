@@ -1,6 +1,6 @@
 import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { isUnionType, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { isInterfaceType, isUnionType, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap, type ResolversMap } from 'type-graphql';
 import type { Context } from './context';
 import { isWellFormed } from './common/edge-values';
@@ -10,6 +10,7 @@ import { validateArgument } from './common/validation';
 import { ENTITY_REFERENCES, RESOLVERS } from './modules';
 import { authChecker, authorize } from './auth/auth-checker';
 import { Role } from './auth/role';
+import { NODE_TYPES } from './node/node-types';
 
 /** The resolvers buildSubgraphSchema takes, named through its public signature (the package exports no name for them). */
 type SubgraphModule = Exclude<Extract<Parameters<typeof buildSubgraphSchema>[0], readonly unknown[]>[number], DocumentNode>;
@@ -64,6 +65,29 @@ function checkEntityReferences(schema: GraphQLSchema): void {
 }
 
 /**
+ * `Node` and `LineageNode` hold node types only, whose values are their entity classes: the type is the
+ * class's, found synchronously (type-graphql's resolvers are async, which compiled execution cannot wait
+ * for). An abstract type with other members keeps its resolver; federation's `_Entity` keeps its own.
+ */
+function resolveNodeTypesByClass(schema: GraphQLSchema): void {
+  const typeOf = new Map<unknown, string>(Object.entries(NODE_TYPES).map(([name, def]) => [def.entity, name]));
+  const nodeTypes = new Set(typeOf.values());
+  for (const type of Object.values(schema.getTypeMap())) {
+    if ((!isUnionType(type) && !isInterfaceType(type)) || type.name.startsWith('_')) continue;
+    const members = new Set(schema.getPossibleTypes(type).map((t) => t.name));
+    if (![...members].every((name) => nodeTypes.has(name))) continue;
+    type.resolveType = (value: unknown) => {
+      if (typeof value !== 'object' || value === null) return undefined;
+      for (let proto = Object.getPrototypeOf(value) as { constructor?: unknown } | null; proto; proto = Object.getPrototypeOf(proto) as typeof proto) {
+        const name = typeOf.get(proto.constructor);
+        if (name && members.has(name)) return name;
+      }
+      return undefined;
+    };
+  }
+}
+
+/**
  * type-graphql builds the schema from the classes; buildSubgraphSchema then rebuilds it from SDL (with
  * @key directives, which type-graphql's own printer drops) plus the resolvers map and __resolveReference.
  */
@@ -83,6 +107,7 @@ export async function buildRegistrySchema(): Promise<GraphQLSchema> {
   const schema = buildSubgraphSchema([{ typeDefs, resolvers: resolvers as SubgraphResolvers }]);
   clearLoadersAfterMutations(schema);
   checkEntityReferences(schema);
+  resolveNodeTypesByClass(schema);
   return schema;
 }
 

@@ -1,7 +1,8 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Context } from './context';
 import type { QueryLimits } from './config';
@@ -9,6 +10,7 @@ import { ClientError, ErrorCode } from './common/errors';
 import type { Logger } from './common/logger';
 import { isDeadlineExceeded, isUnavailable } from './db/database';
 import { SANDBOX_DOCUMENT } from './sandbox-document';
+import { CompiledExecution } from './execution';
 import { costLimitPlugin, documentParseOptions, limitValidationRules } from './query-limits';
 
 /** Codes Apollo/graphql-js give to malformed requests: safe to show as they are. */
@@ -67,9 +69,14 @@ function errorLogPlugin(log: Logger): ApolloServerPlugin<Context> {
   };
 }
 
+/**
+ * Operations run compiled (graphql-jit, `src/execution.ts`, from a document's second request on), plugged in
+ * as Apollo's gateway executor; a request asking for a federation inline trace runs on graphql-js so the
+ * trace plugin sees every field.
+ */
 export function createApolloServer(schema: GraphQLSchema, limits: QueryLimits, log: Logger, extraPlugins: ApolloServerPlugin<Context>[] = []): ApolloServer<Context> {
   return new ApolloServer<Context>({
-    schema,
+    gateway: new CompiledExecution(schema),
     includeStacktraceInErrorResponses: false,
     // main.ts owns shutdown (HTTP drain, then Apollo, then the database); a second stop() would hang.
     stopOnTerminationSignals: false,
@@ -79,7 +86,9 @@ export function createApolloServer(schema: GraphQLSchema, limits: QueryLimits, l
     introspection: true,
     plugins: [
       ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, document: SANDBOX_DOCUMENT }),
-      ApolloServerPluginInlineTraceDisabled(),
+      // Field-level traces for a federation router, only when it sends `apollo-federation-include-trace: ftv1`;
+      // errors in the trace are masked.
+      ApolloServerPluginInlineTrace(),
       // No HTTP caching hints here; the default plugin would wrap every field resolver to compute them.
       ApolloServerPluginCacheControlDisabled(),
       costLimitPlugin<Context>(limits),

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
-import { In, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import type { EntityTarget, ObjectLiteral } from 'typeorm';
 import type { Database } from '../db/database';
+import { readEntities } from '../db/rows';
 
 /** A named loader factory; `Loaders.get` makes one instance per request (and per variant, e.g. page args). */
 export interface LoaderDef<K, V, P = void> {
@@ -46,7 +47,7 @@ export function byIdLoader<E extends ObjectLiteral & { id: string }>(name: strin
   return defineLoader(name, (db) =>
     new DataLoader<string, E | null, string>(
       async (ids) => {
-        const rows = await db.manager.getRepository(entity).findBy({ id: In([...ids]) } as never);
+        const rows = await readEntities(db.manager.createQueryBuilder(entity, 'e').where('e.id IN (:...ids)', { ids: [...ids] }));
         const byId = new Map(rows.map((r) => [r.id, r]));
         return ids.map((id) => byId.get(id) ?? null);
       },
@@ -82,7 +83,7 @@ export function byNameLoader<E extends ObjectLiteral & { name: string }>(name: s
   return defineLoader(name, (db) =>
     new DataLoader<string, E | null, string>(
       async (names) => {
-        const rows = await db.manager.getRepository(entity).findBy({ name: In([...names]) } as never);
+        const rows = await readEntities(db.manager.createQueryBuilder(entity, 'e').where('e.name IN (:...names)', { names: [...names] }));
         const byName = new Map(rows.map((r) => [r.name, r]));
         return names.map((n) => byName.get(n) ?? null);
       },

@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import { ArgsType, Directive, Field, Int, ObjectType, registerEnumType, type ClassType } from 'type-graphql';
-import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { Database } from '../db/database';
+import { hydrator, readEntities } from '../db/rows';
 import {
   applyCursors, checkPageArgs, DEFAULT_PAGE_SIZE, encodeCursor, keyOf, MAX_PAGE_SIZE, readOrder, slicePage, SortDirection,
   type CursorValue, type PageArgsInput, type PageWindow, type Sort,
@@ -204,7 +205,7 @@ async function oneParentRows<E extends ObjectLiteral>(
   qb.andWhere(`${parentExpression(qb, spec)} = :onlyParent`, { onlyParent: parentId });
   applyCursors(qb, spec.sort, window);
   applyOrder(qb, readOrder(spec.sort, window));
-  return qb.limit(window.size + 1).getMany();
+  return readEntities(qb.limit(window.size + 1));
 }
 
 /** Up to size+1 rows per parent, in one statement; a child linked to several parents is listed under each. */
@@ -227,19 +228,24 @@ async function windowedRows<E extends ObjectLiteral>(
     .select(keySql, 'id')
     .addSelect(parent, 'parent')
     .addSelect(`ROW_NUMBER() OVER (PARTITION BY ${parent} ORDER BY ${orderSql})`, 'rn');
-  const { raw, entities } = await db.manager
-    .createQueryBuilder(inner.expressionMap.mainAlias!.target, 'page')
+  const outer: SelectQueryBuilder<E> = db.manager
+    .createQueryBuilder(inner.expressionMap.mainAlias!.target as EntityTarget<E>, 'page')
     .innerJoin(`(${inner.getQuery()})`, 'w', `w.id = page.${keyColumn}`)
     .addSelect('w.parent', 'w_parent')
     .addSelect('w.id', 'w_id')
     .where('w.rn <= :pageLimit')
-    .setParameters({ ...inner.getParameters(), pageLimit: window.size + 1 })
-    .getRawAndEntities<{ w_parent: CursorValue; w_id: CursorValue }>();
-  const byId = new Map((entities as E[]).map((e) => [String(e[key]), e]));
+    .setParameters({ ...inner.getParameters(), pageLimit: window.size + 1 });
+  const rows = await outer.getRawMany<Record<string, unknown> & { w_parent: CursorValue; w_id: CursorValue }>();
+  // A child under several parents is one entity, listed under each (as getMany would return it once).
+  const hydrate = hydrator(outer);
+  const byId = new Map<string, E>();
   const groups = new Map<string, E[]>();
-  for (const row of raw) {
-    const key = String(row.w_parent);
-    (groups.get(key) ?? groups.set(key, []).get(key)!).push(byId.get(String(row.w_id))!);
+  for (const row of rows) {
+    const id = String(row.w_id);
+    const entity = byId.get(id) ?? hydrate(row);
+    byId.set(id, entity);
+    const parentKey = String(row.w_parent);
+    (groups.get(parentKey) ?? groups.set(parentKey, []).get(parentKey)!).push(entity);
   }
   return groups;
 }
@@ -250,13 +256,20 @@ function columnOf<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>, property: 
   return column.databaseName;
 }
 
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
 /** Orders rows of one parent as the SQL did (numbers numerically, strings by code point like utf8mb4_bin). */
 function sortRows<E extends object>(rows: E[], sort: Sort<E>, key: keyof E): E[] {
   const sign = sort.direction === SortDirection.ASC ? 1 : -1;
   const cmp = (x: unknown, y: unknown): number => {
     if (typeof x === 'number' && typeof y === 'number') return x - y;
-    const [a, b] = [Buffer.from(String(x)), Buffer.from(String(y))];
-    return Buffer.compare(a, b);
+    const [a, b] = [String(x), String(y)];
+    // ASCII (ids, most names) orders the same by UTF-16 unit as by UTF-8 byte, without encoding each side.
+    if (isAscii(a) && isAscii(b)) return a < b ? -1 : a > b ? 1 : 0;
+    return Buffer.compare(Buffer.from(a), Buffer.from(b));
   };
   return rows.sort((x, y) => sign * (cmp(x[sort.property], y[sort.property]) || cmp(x[key], y[key])));
 }

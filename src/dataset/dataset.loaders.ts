@@ -1,4 +1,5 @@
 import { In } from 'typeorm';
+import { readEntities } from '../db/rows';
 import { byIdLoader, byNameLoader, defineLoader, groupLoader } from '../common/loaders';
 import { childPageLoader, SortDirection, type PageArgs } from '../common/pagination';
 import { Dataset, DatasetVersion, DatasetVersionSource } from './dataset.entity';
@@ -18,10 +19,9 @@ export const datasetVersionPages = defineLoader('datasetVersionPages', (db, page
 
 /** The version with the highest sequence of each dataset. */
 export const latestDatasetVersion = defineLoader('latestDatasetVersion', groupLoader<string, DatasetVersion>(
-  (db, datasetIds) => db.manager.createQueryBuilder(DatasetVersion, 'dv')
+  (db, datasetIds) => readEntities(db.manager.createQueryBuilder(DatasetVersion, 'dv')
     .innerJoin(Dataset, 'd', 'd.id = dv.datasetId AND dv.sequence = d.versionCount')
-    .where('d.id IN (:...datasetIds)', { datasetIds: [...datasetIds] })
-    .getMany(),
+    .where('d.id IN (:...datasetIds)', { datasetIds: [...datasetIds] })),
   (v) => v.datasetId,
 ));
 

@@ -67,6 +67,8 @@ export function dataSourceOptions(target: DatabaseTarget, entities: EntityList, 
     charset: 'utf8mb4_bin',
     supportBigNumbers: true,
     bigNumberStrings: false,
+    // mysql2 captures a stack trace for every statement otherwise (only to decorate a failing one's error).
+    trace: false,
     // mysql2 abandons (and closes) a connection whose answer is this late: a frozen server cannot hold a
     // request forever. The server-side timeout (see boundSessions) normally answers first.
     maxQueryExecutionTime: timeouts.statementMs + CLIENT_GRACE_MS,

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
-import { In } from 'typeorm';
 import { applyCommonFilter } from '../common/filters';
+import { readEntities } from '../db/rows';
 import { byIdLoader, defineLoader, groupLoader } from '../common/loaders';
 import { childPageLoader, SortDirection, type PageArgs, type Sort } from '../common/pagination';
 import { Model } from '../model/model.entity';
@@ -42,10 +42,9 @@ export function versionSort(order: ModelVersionOrder | null): Sort<ModelVersion>
 
 /** The newest version of each model (sequence = the model's version count). */
 export const latestVersionOf = defineLoader('latestVersionOf', groupLoader<string, ModelVersion>(
-  (db, modelIds) => db.manager.createQueryBuilder(ModelVersion, 'mv')
+  (db, modelIds) => readEntities(db.manager.createQueryBuilder(ModelVersion, 'mv')
     .innerJoin(Model, 'm', 'm.id = mv.modelId AND mv.sequence = m.versionCount')
-    .where('m.id IN (:...modelIds)', { modelIds: [...modelIds] })
-    .getMany(),
+    .where('m.id IN (:...modelIds)', { modelIds: [...modelIds] })),
   (v) => v.modelId,
 ));
 
@@ -74,7 +73,8 @@ export const usedByPages = defineLoader('usedByPages', (db, p: { page: PageArgs;
 
 /** Dataset links of each model version. */
 export const datasetsOfVersion = defineLoader('datasetsOfVersion', groupLoader<string, ModelVersionDataset>(
-  (db, ids) => db.manager.find(ModelVersionDataset, { where: { modelVersionId: In([...ids]) }, order: { datasetVersionId: 'ASC' } }),
+  (db, ids) => readEntities(db.manager.createQueryBuilder(ModelVersionDataset, 'mvd')
+    .where('mvd.modelVersionId IN (:...ids)', { ids: [...ids] }).orderBy('mvd.datasetVersionId', 'ASC')),
   (l) => l.modelVersionId,
 ));
 
