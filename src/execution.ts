@@ -1,5 +1,5 @@
 import type { ApolloServerOptionsWithGateway } from '@apollo/server';
-import { execute, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { execute, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { withInputDefaults } from './execution-defaults';
 
@@ -92,7 +92,7 @@ export class CompiledExecution implements Gateway {
   private async execute(request: ExecutorRequest): Promise<ExecutionResult> {
     const { document, operationName, context } = request;
     const variables = request.request.variables ?? {};
-    if (request.request.http?.headers.get(TRACE_HEADER) === 'ftv1') {
+    if (request.request.http?.headers.get(TRACE_HEADER) === 'ftv1' || omitsVariables(request.operation, variables)) {
       this.stats.graphqlJs++;
       return execute({ schema: this.schema, document, operationName, contextValue: context, variableValues: variables });
     }
@@ -126,4 +126,13 @@ export class CompiledExecution implements Gateway {
     this.compiled.set(key, compiled);
     return compiled;
   }
+}
+
+/**
+ * A declared variable the request leaves out (not even null, and without a default): graphql-js then leaves
+ * the argument or input field it feeds out too (so `setModelPolicy(input: { deployableStages: $s })` keeps the
+ * stored stages), while graphql-jit 0.8 passes null (which would reset them). Such requests run on graphql-js.
+ */
+function omitsVariables(operation: OperationDefinitionNode, variables: Record<string, unknown>): boolean {
+  return (operation.variableDefinitions ?? []).some((d) => d.defaultValue === undefined && variables[d.variable.name.value] === undefined);
 }

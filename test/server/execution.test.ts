@@ -76,6 +76,17 @@ describe('compiled execution and graphql-js answer alike', () => {
     expect(tokens.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
   });
 
+  it('a variable left out leaves its input field out, as graphql-js does, however often the document runs', async () => {
+    const SET = 'mutation($m: ID!, $n: Int, $s: [Stage!]) { setModelPolicy(modelId: $m, input: { requiredApprovals: $n, deployableStages: $s }) { policy { requiredApprovals deployableStages } } }';
+    await run(SET, { m: ids.model, s: ['PRODUCTION'] }, false);
+    for (let i = 1; i <= 3; i++) {
+      const kept = await run(SET, { m: ids.model, n: i }, false);
+      expect(kept.data).toEqual({ setModelPolicy: { policy: { requiredApprovals: i, deployableStages: ['PRODUCTION'] } } });
+    }
+    const cleared = await run(SET, { m: ids.model, n: 0, s: null }, false);
+    expect(cleared.data).toEqual({ setModelPolicy: { policy: { requiredApprovals: 0, deployableStages: ['NONE', 'STAGING', 'PRODUCTION'] } } });
+  });
+
   it('variables, fragments, @include and input defaults', async () => {
     const query = `query($name: String!, $withVersions: Boolean!, $first: Int) { model(name: $name) { ...M } }
       fragment M on Model { name versions(first: $first) @include(if: $withVersions) { nodes { ... on ModelVersion { version } } } }`;
