@@ -37,6 +37,8 @@ import { AuthResolver, ModelGrantFields } from './auth/auth.resolver';
 import { ModelGrant } from './auth/model-grant.entity';
 import { AuditEvent } from './audit/audit-event.entity';
 import { AUDIT_FIELD_RESOLVERS, AuditResolver } from './audit/audit.resolver';
+import { Webhook, WebhookDelivery } from './webhooks/webhook.entity';
+import { WebhookResolver } from './webhooks/webhook.resolver';
 import { EvaluationResolver, MetricPointResolver, VersionEvaluationFields } from './evaluation/evaluation.resolver';
 
 /** Every TypeORM entity (the database schema the migrations must match): the node types, then the other tables. */
@@ -45,7 +47,7 @@ export const ENTITIES: EntityList = [
   RunInput, ModelVersionDataset, DatasetVersionSource, Tag, Metric, IdempotencyKey, LineageEdgeRow, StageTransition,
   ModelAliasRow, AliasEvent, ModelPolicy, TransitionReview, DeploymentRevision, TrafficRow, Evaluation, AuditEvent,
   ApiToken, ModelGrant,
-  MetricDirection,
+  MetricDirection, Webhook, WebhookDelivery,
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -58,6 +60,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   AuthResolver, ModelGrantFields,
   ArchivalMutations,
   AuditResolver, ...AUDIT_FIELD_RESOLVERS,
+  WebhookResolver,
 ];
 
 type ReferenceResolver = (ref: { id: string }, ctx: Context) => Promise<unknown>;

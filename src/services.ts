@@ -18,6 +18,7 @@ import { EvaluationService } from './evaluation/evaluation.service';
 import { GrantService } from './auth/grant.service';
 import { TokenService } from './auth/token.service';
 import { AuditService } from './audit/audit.service';
+import { WebhookService } from './webhooks/webhook.service';
 
 /** One instance of each service per process; resolvers reach them through the context. */
 export interface Services {
@@ -40,6 +41,7 @@ export interface Services {
   grants: GrantService;
   archival: ArchivalService;
   audit: AuditService;
+  webhooks: WebhookService;
 }
 
 export function createServices(db: Database): Services {
@@ -65,5 +67,6 @@ export function createServices(db: Database): Services {
     metricDirections: new MetricDirectionService(db),
     archival: new ArchivalService(db),
     audit: new AuditService(db),
+    webhooks: new WebhookService(db),
   };
 }

@@ -12,6 +12,7 @@ import { Auth1765100000000 } from './1765100000000-auth';
 import { MetricDirections1765400000000 } from './1765400000000-metric-directions-effective-hyperparameters';
 import { ArchivalDeployableStages1765300000000 } from './1765300000000-archival-deployable-stages';
 import { AuditLog1765200000000 } from './1765200000000-audit-log';
+import { Webhooks1765600000000 } from './1765600000000-webhooks';
 
 /** Every migration, oldest first; run at start. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   MetricLatestIndex1764500000100, ServedIntervals1764600000000, IdempotencyFingerprint1764700000000,
   SchemaHygiene1764800000000, Evaluations1764900000000, SearchIndexes1765000000000, Auth1765100000000,
   AuditLog1765200000000, ArchivalDeployableStages1765300000000, MetricDirections1765400000000,
+  Webhooks1765600000000,
 ];
