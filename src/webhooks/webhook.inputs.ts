@@ -30,12 +30,6 @@ export class CreateWebhookInput {
 }
 
 @ArgsType()
-export class CreateWebhookArgs {
-  @Field(() => CreateWebhookInput)
-  input: CreateWebhookInput;
-}
-
-@ArgsType()
 export class DeliveryIdArgs {
   @Field(() => ID)
   deliveryId: string;

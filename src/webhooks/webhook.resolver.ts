@@ -1,4 +1,4 @@
-import { Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { EventType } from '../audit/event-type';
 import { callerOf } from '../audit/record';
 import { IdArgs } from '../auth/id.args';
@@ -6,7 +6,7 @@ import { Role } from '../auth/role';
 import type { Context } from '../context';
 import { PageArgs, toConnection, type Connection } from '../common/pagination';
 import { CreatedWebhook, Webhook, WebhookConnection, WebhookDelivery, WebhookDeliveryConnection } from './webhook.entity';
-import { CreateWebhookArgs, DeliveryIdArgs } from './webhook.inputs';
+import { CreateWebhookInput, DeliveryIdArgs } from './webhook.inputs';
 import { deliveryPages } from './webhook.loaders';
 
 /** Webhooks: subscriptions to the audit log, their deliveries, redelivery and skipping. */
@@ -20,7 +20,7 @@ export class WebhookResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => CreatedWebhook, { description: 'A new webhook; its signing secret is in this answer only. Events sealed from now on are delivered' })
-  createWebhook(@Ctx() ctx: Context, @Args() { input }: CreateWebhookArgs): Promise<CreatedWebhook> {
+  createWebhook(@Ctx() ctx: Context, @Arg('input', () => CreateWebhookInput) input: CreateWebhookInput): Promise<CreatedWebhook> {
     return ctx.services.webhooks.create(input, callerOf(ctx));
   }
 

@@ -14,7 +14,8 @@ const EXPECTED: Record<string, string> = {
   revokeApiToken: 'API_TOKEN_REVOKED', grantModelRole: 'MODEL_ROLE_GRANTED', revokeModelRole: 'MODEL_ROLE_REVOKED',
   archiveModel: 'MODEL_ARCHIVED', restoreModel: 'MODEL_RESTORED', archiveDataset: 'DATASET_ARCHIVED', restoreDataset: 'DATASET_RESTORED',
   archiveExperiment: 'EXPERIMENT_ARCHIVED', restoreExperiment: 'EXPERIMENT_RESTORED', setMetricDirection: 'METRIC_DIRECTION_SET',
-  clearMetricDirection: 'METRIC_DIRECTION_CLEARED',
+  clearMetricDirection: 'METRIC_DIRECTION_CLEARED', createWebhook: 'WEBHOOK_CREATED', deleteWebhook: 'WEBHOOK_DELETED',
+  redeliver: 'WEBHOOK_REDELIVERED', skipDelivery: 'WEBHOOK_DELIVERY_SKIPPED',
 };
 
 describe('audit coverage: every mutation of the schema records its event, as the caller, in its request', () => {
