@@ -115,7 +115,7 @@ export class WebhookDispatcher {
       if (!events.length) continue;
       const types = new Set<EventType>(hook.events);
       const at = now();
-      const rows = events.filter((e) => types.has(e.action)).map((e) => Object.assign(new WebhookDelivery(), {
+      const rows = events.filter((e) => types.has(e.action) && e.position > hook.startPosition).map((e) => Object.assign(new WebhookDelivery(), {
         id: newRecordId('WebhookDelivery'), webhookId: hook.id, eventId: e.id, eventType: e.action, entityId: e.entityId,
         sequence: e.sequence!, status: DeliveryStatus.PENDING, attempts: 0, nextAttemptAt: at, leaseUntil: null, claim: null,
         lastAttemptAt: null, lastStatusCode: null, lastError: null, lastDurationMs: null, lastResponse: null, deliveredAt: null, createdAt: at,

@@ -69,6 +69,13 @@ export class Webhook {
   @Column({ name: 'scanned_sequence', type: 'integer' })
   scannedSequence: number;
 
+  /**
+   * The last audit event (insert position) committed at creation: events committed before it but sealed after
+   * it are not delivered either.
+   */
+  @Column({ name: 'start_position', type: 'integer' })
+  startPosition: number;
+
   get events(): EventType[] {
     return JSON.parse(this.eventsJson) as EventType[];
   }

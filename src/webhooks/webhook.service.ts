@@ -30,11 +30,13 @@ export class WebhookService {
     if (problem) throw new BadInputError('input.url', problem);
     const secret = input.secret ?? newWebhookSecret();
     return this.db.transaction(async (em) => {
-      // Events sealed before now are not delivered to it: its cursor starts at the chain's tail.
+      // Events committed before now are not delivered to it: its cursor starts at the chain's tail, and events
+      // committed but not yet sealed (at most this position) are passed over too.
       const tail = await em.findOne(AuditEvent, { select: { position: true, sequence: true }, where: { sequence: Not(IsNull()) }, order: { sequence: 'DESC' } });
+      const last = await em.findOne(AuditEvent, { select: { position: true }, where: {}, order: { position: 'DESC' } });
       const row = Object.assign(new Webhook(), {
         id: newRecordId('Webhook'), url: input.url, eventsJson: JSON.stringify(input.events), secret, description: input.description ?? null,
-        active: true, createdAt: now(), createdBy: caller.actor, deletedAt: null, scannedSequence: tail?.sequence ?? 0,
+        active: true, createdAt: now(), createdBy: caller.actor, deletedAt: null, scannedSequence: tail?.sequence ?? 0, startPosition: last?.position ?? 0,
       });
       await em.insert(Webhook, row);
       // Never the secret: what a reader of the log needs to know which webhook this was.

@@ -14,7 +14,7 @@ export class Webhooks1765600000000 implements MigrationInterface {
       name: 'webhook',
       columns: [str('id', 40, false, true), str('url', 2048), text('events'), str('secret', 200), text('description', true),
         { name: 'active', type: 'boolean', isNullable: false }, date('created_at'), str('created_by', 200), date('deleted_at', true),
-        int('scanned_sequence')],
+        int('scanned_sequence'), int('start_position')],
       indices: [{ name: 'IDX_webhook_active', columnNames: ['active', 'id'] }],
     }), true);
     await qr.createTable(new Table({
