@@ -20,6 +20,8 @@ export interface Received {
 export class Receiver {
   readonly requests: Received[] = [];
   respond: (request: { body: string; count: number }) => number = () => 200;
+  /** How long each answer takes. */
+  delayMs = 0;
   private server: http.Server | undefined;
   port = 0;
 
@@ -31,7 +33,7 @@ export class Receiver {
         const body = Buffer.concat(chunks).toString('utf8');
         const status = this.respond({ body, count: this.requests.length });
         this.requests.push({ headers: req.headers, body, json: JSON.parse(body) as Received['json'], status });
-        res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'nope');
+        setTimeout(() => res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'nope'), this.delayMs);
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
