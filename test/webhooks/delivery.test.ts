@@ -1,3 +1,6 @@
+import { EventType } from '../../src/audit/event-type';
+import { newRecordId } from '../../src/common/ids';
+import { DeliveryStatus, WebhookDelivery } from '../../src/webhooks/webhook.entity';
 import { TestApp } from '../support/app';
 import { unique } from '../support/seed';
 import { Receiver, sleep, verifySignature } from './receiver';
@@ -139,6 +142,30 @@ describe('webhook delivery (fast retries, 3 attempts)', () => {
     expect(receiver.accepted.map((r) => (r.json.data.after as { tags?: unknown }).tags ?? null).slice(1))
       .toEqual(['1', '2', '3', '4'].map((v) => [{ key: 'step', value: v }]));
     expect(receiver.requests.slice(0, 3).map((r) => r.json.type)).toEqual(['EXPERIMENT_CREATED', 'EXPERIMENT_CREATED', 'EXPERIMENT_CREATED']);
+  });
+
+  it('claims again a delivery whose lease expired (a process died mid-attempt), and leaves a live lease alone', async () => {
+    const [expired, live] = [await experiment(t), await experiment(t)];
+    await t.app.sealer.idle();
+    const { id } = await hook(t, receiver.url, ['MODEL_REGISTERED']);
+    current = id;
+    const events: { id: string; entity_id: string; sequence: number }[] = await t.app.db.manager.query(
+      'SELECT id, entity_id, sequence FROM audit_event WHERE entity_id IN (?, ?) ORDER BY sequence', [expired, live]);
+    const at = Date.now();
+    for (const [i, event] of events.entries()) {
+      await t.app.db.manager.insert(WebhookDelivery, {
+        id: newRecordId('WebhookDelivery'), webhookId: id, eventId: event.id, eventType: EventType.EXPERIMENT_CREATED, entityId: event.entity_id,
+        sequence: event.sequence, status: DeliveryStatus.IN_FLIGHT, attempts: 1, nextAttemptAt: new Date(at - 60_000),
+        leaseUntil: new Date(i === 0 ? at - 1_000 : at + 600_000), claim: `crashed-${i}`, lastAttemptAt: new Date(at - 60_000), lastStatusCode: null,
+        lastError: null, lastDurationMs: null, lastResponse: null, deliveredAt: null, createdAt: new Date(at - 60_000),
+      });
+    }
+    t.app.webhooks.wake();
+    await receiver.until(() => receiver.accepted.length === 1);
+    await sleep(300);
+    expect(receiver.requests.map((r) => r.json.data.entityId)).toEqual([expired]);
+    const rows = await deliveriesOf(t, id);
+    expect(rows.map((r) => [r.entityId, r.status, r.attempts])).toEqual([[live, 'IN_FLIGHT', 1], [expired, 'DELIVERED', 2]]);
   });
 
   it('a deleted webhook receives nothing more; deleting it again answers false; its deliveries stay listed', async () => {
