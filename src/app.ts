@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ApolloServer } from '@apollo/server';
 import type { DataSource } from 'typeorm';
-import { authSettings, queryLimits, type AuthSettings, type Config, type QueryLimits } from './config';
+import { authSettings, queryLimits, webhookSettings, type AuthSettings, type Config, type QueryLimits, type WebhookSettings } from './config';
 import { Authenticator } from './auth/authenticator';
 import type { Context } from './context';
 import { Loaders } from './common/loaders';
@@ -14,6 +14,7 @@ import { ENTITIES } from './modules';
 import { buildRegistrySchema } from './schema';
 import { createApolloServer } from './server';
 import { createServices, type Services } from './services';
+import { WebhookDispatcher } from './webhooks/dispatcher';
 
 export interface RequestInfo {
   headers: Record<string, string | string[] | undefined>;
@@ -31,6 +32,8 @@ export class RegistryApp {
     readonly auth: Authenticator,
     /** Chains the audit events this and other processes commit (see src/audit/sealer.ts). */
     readonly sealer: AuditSealer,
+    /** Delivers sealed audit events to webhooks (see src/webhooks/dispatcher.ts). */
+    readonly webhooks: WebhookDispatcher,
   ) {}
 
   static async create(options: {
@@ -39,6 +42,8 @@ export class RegistryApp {
     auditSealIntervalMs?: number;
     /** How long deployment metric samples are kept (default 30 days). */
     driftSampleRetentionDays?: number;
+    /** Webhook delivery (defaults: the configuration's defaults). */
+    webhooks?: Partial<WebhookSettings>;
   }): Promise<RegistryApp> {
     const target = await detectFlavor(parseDatabaseUrl(options.databaseUrl), options.timeouts?.connectMs);
     const dataSource: DataSource = createDataSource(target, ENTITIES,
@@ -55,8 +60,13 @@ export class RegistryApp {
     const services = createServices(db, { driftSampleRetentionDays: options.driftSampleRetentionDays ?? 30 });
     const auth = await Authenticator.create(services.tokens, options.auth ?? {}, options.log);
     const sealer = new AuditSealer(db, options.log, options.auditSealIntervalMs ?? 5_000);
-    const app = new RegistryApp(db, apollo, options.log, services, auth, sealer);
+    const hookSettings = { ...webhookSettings(), ...options.webhooks };
+    services.webhooks.allowPrivate = () => hookSettings.allowPrivate || auth.open;
+    const webhooks = new WebhookDispatcher(db, options.log, hookSettings, services.webhooks.allowPrivate);
+    sealer.onSealed(() => webhooks.wake());
+    const app = new RegistryApp(db, apollo, options.log, services, auth, sealer, webhooks);
     sealer.start();
+    webhooks.start();
     app.ready = true;
     return app;
   }
@@ -71,6 +81,7 @@ export class RegistryApp {
       auth: authSettings(config),
       auditSealIntervalMs: config.AUDIT_SEAL_INTERVAL_MS,
       driftSampleRetentionDays: config.DRIFT_SAMPLE_RETENTION_DAYS,
+      webhooks: webhookSettings(config),
     });
   }
 
@@ -98,6 +109,7 @@ export class RegistryApp {
     this.auth.stop();
     await this.apollo.stop();
     await this.sealer.stop();
+    await this.webhooks.stop();
     if (this.db.dataSource.isInitialized) await this.db.dataSource.destroy();
   }
 }

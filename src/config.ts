@@ -57,6 +57,16 @@ const envSchema = z.object({
   AUDIT_SEAL_INTERVAL_MS: positiveInt.default(5_000),
   /** Deployment metric samples (recordDeploymentMetrics) older than this are pruned, in batches of 1,000. */
   DRIFT_SAMPLE_RETENTION_DAYS: positiveInt.default(30),
+  /** Webhooks may target loopback, private, link-local and CGNAT addresses (open local mode implies it). */
+  WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+  /** The first retry of a failed delivery waits at most this long; each further one up to twice the previous. */
+  WEBHOOK_RETRY_BASE_MS: positiveInt.max(10_000).default(5_000),
+  /** Attempts before a delivery is dead-lettered (it then holds back later events of its entity for that webhook). */
+  WEBHOOK_MAX_ATTEMPTS: positiveInt.max(100).default(8),
+  /** One delivery attempt, resolution included. */
+  WEBHOOK_TIMEOUT_MS: positiveInt.max(120_000).default(10_000),
+  /** The dispatcher's fallback poll (it also wakes whenever audit events are sealed in this process). */
+  WEBHOOK_POLL_MS: positiveInt.min(1_000).default(5_000),
 }).refine((c) => c.HTTP_HEADERS_TIMEOUT_MS > c.HTTP_KEEP_ALIVE_TIMEOUT_MS, {
   path: ['HTTP_HEADERS_TIMEOUT_MS'],
   message: 'must be greater than HTTP_KEEP_ALIVE_TIMEOUT_MS',
@@ -76,6 +86,22 @@ export type QueryLimits = Pick<Config, 'MAX_QUERY_DEPTH' | 'MAX_QUERY_ALIASES' |
 export type DatabaseTimeouts = Pick<Config, 'DB_STATEMENT_TIMEOUT_MS' | 'DB_CONNECT_TIMEOUT_MS'>;
 export type HttpLimits = Pick<Config, 'READY_TIMEOUT_MS' | 'REQUEST_TIMEOUT_MS' | 'HTTP_KEEP_ALIVE_TIMEOUT_MS' |
   'HTTP_HEADERS_TIMEOUT_MS' | 'MAX_CONCURRENT_REQUESTS' | 'MAX_QUEUED_REQUESTS' | 'QUEUE_TIMEOUT_MS' | 'CORS_ORIGINS'>;
+
+/** How webhooks are delivered (src/webhooks/dispatcher.ts). */
+export interface WebhookSettings {
+  allowPrivate: boolean;
+  retryBaseMs: number;
+  maxAttempts: number;
+  timeoutMs: number;
+  pollMs: number;
+}
+
+export function webhookSettings(config: Config = loadConfig({})): WebhookSettings {
+  return {
+    allowPrivate: config.WEBHOOK_ALLOW_PRIVATE, retryBaseMs: config.WEBHOOK_RETRY_BASE_MS, maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS, pollMs: config.WEBHOOK_POLL_MS,
+  };
+}
 
 /** What identifies callers: the admin token and the SSO JWT settings (src/auth/authenticator.ts). */
 export interface AuthSettings {

@@ -39,6 +39,8 @@ import { AuditEvent } from './audit/audit-event.entity';
 import { AUDIT_FIELD_RESOLVERS, AuditResolver } from './audit/audit.resolver';
 import { DeploymentMetricSample, DriftPolicy, DriftStateRow } from './monitoring/drift.entity';
 import { DRIFT_RESOLVERS } from './monitoring/drift.resolver';
+import { Webhook, WebhookDelivery } from './webhooks/webhook.entity';
+import { WebhookResolver } from './webhooks/webhook.resolver';
 import { EvaluationResolver, MetricPointResolver, VersionEvaluationFields } from './evaluation/evaluation.resolver';
 
 /** Every TypeORM entity (the database schema the migrations must match): the node types, then the other tables. */
@@ -47,7 +49,7 @@ export const ENTITIES: EntityList = [
   RunInput, ModelVersionDataset, DatasetVersionSource, Tag, Metric, IdempotencyKey, LineageEdgeRow, StageTransition,
   ModelAliasRow, AliasEvent, ModelPolicy, TransitionReview, DeploymentRevision, TrafficRow, Evaluation, AuditEvent,
   ApiToken, ModelGrant,
-  MetricDirection,
+  MetricDirection, Webhook, WebhookDelivery,
   DeploymentMetricSample, DriftPolicy, DriftStateRow,
 ];
 
@@ -62,6 +64,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ArchivalMutations,
   AuditResolver, ...AUDIT_FIELD_RESOLVERS,
   ...DRIFT_RESOLVERS,
+  WebhookResolver,
 ];
 
 type ReferenceResolver = (ref: { id: string }, ctx: Context) => Promise<unknown>;

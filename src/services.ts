@@ -19,6 +19,7 @@ import { GrantService } from './auth/grant.service';
 import { TokenService } from './auth/token.service';
 import { AuditService } from './audit/audit.service';
 import { DriftService } from './monitoring/drift.service';
+import { WebhookService } from './webhooks/webhook.service';
 
 /** One instance of each service per process; resolvers reach them through the context. */
 export interface Services {
@@ -42,6 +43,7 @@ export interface Services {
   archival: ArchivalService;
   audit: AuditService;
   drift: DriftService;
+  webhooks: WebhookService;
 }
 
 export interface ServiceOptions {
@@ -73,5 +75,6 @@ export function createServices(db: Database, options: ServiceOptions = { driftSa
     archival: new ArchivalService(db),
     audit: new AuditService(db),
     drift: new DriftService(db, options.driftSampleRetentionDays),
+    webhooks: new WebhookService(db),
   };
 }

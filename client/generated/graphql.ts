@@ -149,7 +149,11 @@ export type EventType =
   | 'TAGS_SET'
   | 'TRANSITION_APPROVED'
   | 'TRANSITION_REJECTED'
-  | 'TRANSITION_REQUESTED';
+  | 'TRANSITION_REQUESTED'
+  | 'WEBHOOK_CREATED'
+  | 'WEBHOOK_DELETED'
+  | 'WEBHOOK_DELIVERY_SKIPPED'
+  | 'WEBHOOK_REDELIVERED';
 
 export type LineageDirection =
   /** Ancestors and descendants (two directed walks, not an undirected flood) */

@@ -29,12 +29,18 @@ export class AuditSealer {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  private readonly sealedListeners: (() => void)[] = [];
 
   constructor(
     private readonly db: Database,
     private readonly log: Logger,
     private readonly intervalMs: number,
   ) {}
+
+  /** Called after each pass that sealed events (the webhook dispatcher wakes on it). */
+  onSealed(listener: () => void): void {
+    this.sealedListeners.push(listener);
+  }
 
   start(): void {
     onEventsCommitted(this.db, () => this.wake());
@@ -74,7 +80,7 @@ export class AuditSealer {
       // After the current burst of promise work (the request answering): never ahead of the response.
       await new Promise<void>((resolve) => setImmediate(resolve));
       try {
-        await this.sealPending();
+        if (await this.sealPending() > 0) for (const listener of this.sealedListeners) listener();
       } catch (error) {
         this.log.error({ err: error }, 'audit events could not be sealed; retrying at the next sweep');
         return;

@@ -21,6 +21,8 @@ export type NodeTypeName = keyof typeof ID_PREFIXES;
 /** Prefixes of ids that name records, not nodes (no `node(id:)`, no federation entity). */
 export const RECORD_ID_PREFIXES = {
   ApiToken: 'tok',
+  Webhook: 'whk',
+  WebhookDelivery: 'whd',
 } as const;
 
 export type RecordTypeName = keyof typeof RECORD_ID_PREFIXES;

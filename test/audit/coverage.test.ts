@@ -16,6 +16,8 @@ const EXPECTED: Record<string, string> = {
   archiveExperiment: 'EXPERIMENT_ARCHIVED', restoreExperiment: 'EXPERIMENT_RESTORED', setMetricDirection: 'METRIC_DIRECTION_SET',
   clearMetricDirection: 'METRIC_DIRECTION_CLEARED', recordDeploymentMetrics: 'DEPLOYMENT_METRICS_RECORDED',
   setDriftPolicy: 'DRIFT_POLICY_SET', deleteDriftPolicy: 'DRIFT_POLICY_DELETED',
+  createWebhook: 'WEBHOOK_CREATED', deleteWebhook: 'WEBHOOK_DELETED',
+  redeliver: 'WEBHOOK_REDELIVERED', skipDelivery: 'WEBHOOK_DELIVERY_SKIPPED',
 };
 
 describe('audit coverage: every mutation of the schema records its event, as the caller, in its request', () => {

@@ -13,12 +13,12 @@ describe('every root field declares its role', () => {
     schema = await buildRegistrySchema();
   });
 
-  it('each Query field needs at least VIEWER; only apiTokens and verifyAuditLog need more (ADMIN)', () => {
+  it('each Query field needs at least VIEWER; only apiTokens, verifyAuditLog and webhooks need more (ADMIN)', () => {
     const fields = Object.keys(schema.getQueryType()!.getFields()).filter((f) => !FEDERATION.has(f));
     expect(fields.length).toBeGreaterThan(20);
     const roles = Object.fromEntries(fields.map((f) => [f, declaredRole('Query', f)]));
     expect(Object.entries(roles).filter(([, r]) => r === null).map(([f]) => f)).toEqual([]);
-    expect(Object.entries(roles).filter(([, r]) => r !== Role.VIEWER)).toEqual([['apiTokens', Role.ADMIN], ['verifyAuditLog', Role.ADMIN]]);
+    expect(Object.entries(roles).filter(([, r]) => r !== Role.VIEWER)).toEqual([['apiTokens', Role.ADMIN], ['verifyAuditLog', Role.ADMIN], ['webhooks', Role.ADMIN]]);
   });
 
   it('each Mutation field declares a role (the role matrix checks which)', () => {

@@ -71,6 +71,19 @@ add('grantModelRole',
 add('revokeModelRole',
   { label: 'a 201-character subject', query: call('revokeModelRole', '$m: ID!, $s: String!', 'modelId: $m, subject: $s', ''), variables: () => ({ m: ids.model, s: chars(201) }),
     field: 'subject', message: M.nameTooLong });
+const HOOK = call('createWebhook', '$i: CreateWebhookInput!', 'input: $i', '{ secret }');
+const hook = (patch: Record<string, unknown>) => () => ({ i: { url: 'https://hooks.example.com/x', events: ['MODEL_REGISTERED'], ...patch } });
+add('createWebhook',
+  { label: 'an ftp URL', query: HOOK, variables: hook({ url: 'ftp://hooks.example.com/x' }), field: 'input.url', message: 'must be an http(s) URL' },
+  { label: 'a URL with credentials', query: HOOK, variables: hook({ url: 'https://user:pw@hooks.example.com/x' }), field: 'input.url', message: 'must not contain credentials' },
+  { label: 'no event types', query: HOOK, variables: hook({ events: [] }), field: 'input.events', message: M.empty, rule: 'empty' },
+  { label: 'an event type twice', query: HOOK, variables: hook({ events: ['MODEL_REGISTERED', 'MODEL_REGISTERED'] }), field: 'input.events.1',
+    message: 'repeats the event type "MODEL_REGISTERED" of item 0' },
+  { label: 'a 15-character secret', query: HOOK, variables: hook({ secret: chars(15) }), field: 'input.secret', message: 'must be at least 16 characters' });
+for (const [mutation, arg] of [['deleteWebhook', 'id'], ['redeliver', 'deliveryId'], ['skipDelivery', 'deliveryId']]) {
+  add(mutation, { label: 'an id with a lone surrogate', query: call(mutation, '$id: ID!', `${arg}: $id`, mutation === 'deleteWebhook' ? '' : '{ id }'),
+    variables: () => ({ id: 'whk_\ud800' }), field: arg, message: 'must be well-formed Unicode (it contains a lone UTF-16 surrogate)', rule: 'well-formed Unicode' });
+}
 const POLICY = call('setModelPolicy', '$m: ID!, $p: ModelPolicyInput!', 'modelId: $m, input: $p');
 add('setModelPolicy',
   { label: '11 required approvals', query: POLICY, variables: () => ({ m: ids.model, p: { requiredApprovals: 11 } }),

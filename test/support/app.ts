@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import type { ExecutionResult } from 'graphql';
 import { RegistryApp } from '../../src/app';
-import { defaultQueryLimits, type AuthSettings, type QueryLimits } from '../../src/config';
+import { defaultQueryLimits, type AuthSettings, type QueryLimits, type WebhookSettings } from '../../src/config';
 import { countQueries } from '../../src/db/query-log';
 import { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from './database';
 
@@ -21,6 +21,8 @@ export interface TestAppOptions extends TestDatabaseOptions {
    * SSO settings. Without them the app starts in open local mode.
    */
   auth?: AuthSettings;
+  /** Webhook delivery settings (retry base, attempts, private targets…). */
+  webhooks?: Partial<WebhookSettings>;
 }
 
 export interface GqlResult<T = Record<string, unknown>> {
@@ -37,13 +39,14 @@ export class TestApp {
    * MySQL/MariaDB the default is a copy of the run's migrated template: see test/support/template.ts).
    */
   static async start(limits: Partial<QueryLimits> = {}, options: TestAppOptions = {}): Promise<TestApp> {
-    const { auth, ...databaseOptions } = options;
+    const { auth, webhooks, ...databaseOptions } = options;
     const database = await createTestDatabase({ fromTemplate: true, ...databaseOptions });
     const app = await RegistryApp.create({
       databaseUrl: database.url,
       limits: { ...defaultQueryLimits(), ...limits },
       log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
       auth,
+      webhooks,
     });
     return new TestApp(app, database, auth?.adminToken);
   }

@@ -1,3 +1,6 @@
+import { EventType } from '../../src/audit/event-type';
+import { newRecordId } from '../../src/common/ids';
+import { DeliveryStatus, WebhookDelivery } from '../../src/webhooks/webhook.entity';
 import type { TestApp } from './app';
 import { seed, unique } from './seed';
 
@@ -180,4 +183,32 @@ export const MUTATION_CATALOGUE: Record<string, CatalogueEntry> = {
     await fx.t.ok('mutation($m: ID!, $s: String!) { grantModelRole(modelId: $m, subject: $s, role: EDITOR) { subject } }', { m: fx.other.id, s: subject }, fx.admin);
     return call('mutation($m: ID!, $s: String!) { revokeModelRole(modelId: $m, subject: $s) }', { m: fx.other.id, s: subject });
   } },
+  createWebhook: { minRole: 'ADMIN', modelScoped: false, prepare: async () =>
+    call('mutation($u: String!) { createWebhook(input: { url: $u, events: [WEBHOOK_DELETED] }) { webhook { id } } }', { u: 'https://hooks.example.com/registry' }) },
+  deleteWebhook: { minRole: 'ADMIN', modelScoped: false, prepare: async (fx) =>
+    call('mutation($id: ID!) { deleteWebhook(id: $id) }', { id: await webhookOf(fx) }) },
+  redeliver: { minRole: 'ADMIN', modelScoped: false, prepare: async (fx) =>
+    call('mutation($id: ID!) { redeliver(deliveryId: $id) { status } }', { id: await deadDelivery(fx) }) },
+  skipDelivery: { minRole: 'ADMIN', modelScoped: false, prepare: async (fx) =>
+    call('mutation($id: ID!) { skipDelivery(deliveryId: $id) { status } }', { id: await deadDelivery(fx) }) },
 };
+
+/** A webhook (never reached: example.com's subdomain, receiving only WEBHOOK_DELETED events). */
+async function webhookOf(fx: Fixtures): Promise<string> {
+  const d = await fx.t.ok('mutation { createWebhook(input: { url: "https://hooks.example.com/registry", events: [WEBHOOK_DELETED] }) { webhook { id } } }', {}, fx.admin);
+  return (d.createWebhook as { webhook: { id: string } }).webhook.id;
+}
+
+/** A dead-lettered delivery of a fresh webhook, written as the dispatcher would leave it (its attempts take time to run out). */
+async function deadDelivery(fx: Fixtures): Promise<string> {
+  const webhookId = await webhookOf(fx);
+  const [event] = (await fx.t.app.db.manager.query('SELECT id, entity_id FROM audit_event ORDER BY pos DESC LIMIT 1')) as { id: string; entity_id: string }[];
+  const id = newRecordId('WebhookDelivery');
+  const at = new Date();
+  await fx.t.app.db.manager.insert(WebhookDelivery, {
+    id, webhookId, eventId: event.id, eventType: EventType.WEBHOOK_CREATED, entityId: event.entity_id, sequence: 1_000_000 + Math.floor(Math.random() * 1e6),
+    status: DeliveryStatus.DEAD, attempts: 8, nextAttemptAt: at, leaseUntil: null, claim: null, lastAttemptAt: at, lastStatusCode: 500,
+    lastError: 'status 500', lastDurationMs: 1, lastResponse: null, deliveredAt: null, createdAt: at,
+  });
+  return id;
+}

@@ -13,6 +13,7 @@ import { MetricDirections1765400000000 } from './1765400000000-metric-directions
 import { ArchivalDeployableStages1765300000000 } from './1765300000000-archival-deployable-stages';
 import { AuditLog1765200000000 } from './1765200000000-audit-log';
 import { DriftMonitoring1765500000000 } from './1765500000000-drift-monitoring';
+import { Webhooks1765600000000 } from './1765600000000-webhooks';
 
 /** Every migration, oldest first; run at start. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   SchemaHygiene1764800000000, Evaluations1764900000000, SearchIndexes1765000000000, Auth1765100000000,
   AuditLog1765200000000, ArchivalDeployableStages1765300000000, MetricDirections1765400000000,
   DriftMonitoring1765500000000,
+  Webhooks1765600000000,
 ];
