@@ -4,6 +4,9 @@ import type { DataSource } from 'typeorm';
 /** How long a process waits for another one's migration run (seconds) before giving up its start. */
 export const MIGRATION_LOCK_WAIT_S = 300;
 
+/** One GET_LOCK wait (seconds): well under the session's statement timeout (DB_STATEMENT_TIMEOUT_MS). */
+const ATTEMPT_WAIT_S = 1;
+
 export class MigrationLockTimeout extends Error {}
 
 /**
@@ -25,9 +28,15 @@ export async function runMigrationsLocked(dataSource: DataSource, waitS = MIGRAT
   const runner = dataSource.createQueryRunner('master');
   await runner.connect();
   try {
-    const [{ got }] = (await runner.query(
-      "SELECT GET_LOCK(LEFT(CONCAT(DATABASE(), '.migrations'), 64), ?) AS got", [waitS])) as { got: number | string | null }[];
-    if (Number(got) !== 1) throw new MigrationLockTimeout(`another process held the migration lock for ${waitS} s`);
+    // Asked for in short waits: one long GET_LOCK would outlast the session's statement timeout.
+    const deadline = Date.now() + waitS * 1000;
+    for (;;) {
+      const wait = Math.max(0, Math.min(ATTEMPT_WAIT_S, Math.ceil((deadline - Date.now()) / 1000)));
+      const [{ got }] = (await runner.query(
+        "SELECT GET_LOCK(LEFT(CONCAT(DATABASE(), '.migrations'), 64), ?) AS got", [wait])) as { got: number | string | null }[];
+      if (Number(got) === 1) break;
+      if (Date.now() >= deadline) throw new MigrationLockTimeout(`another process held the migration lock for ${waitS} s`);
+    }
     try {
       await run();
     } finally {

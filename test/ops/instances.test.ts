@@ -1,7 +1,7 @@
 import { MIGRATIONS } from '../../src/db/migrations';
 import { testEngine } from '../support/database';
 import { createServerDatabase, postGraphql, startServer, type RunningServer, type ServerDatabase } from '../support/http';
-import { createEmptyDatabase, queryUrl } from './support';
+import { createEmptyDatabase, holdMigrationLock, queryUrl } from './support';
 
 type Gql = { data?: Record<string, any>; errors?: { message: string; extensions?: Record<string, unknown> }[] };
 
@@ -29,6 +29,34 @@ describe('several processes starting at once on a database nothing has migrated'
     for (const [i, server] of servers.entries()) {
       const created = await gql(server, 'mutation($n: String!) { registerModel(input: { name: $n }) { name } }', { n: `m${i}` });
       expect(created).toEqual({ data: { registerModel: { name: `m${i}` } } });
+    }
+  });
+});
+
+describe('a process starting while another holds the migration lock', () => {
+  let database: ServerDatabase;
+  beforeAll(async () => {
+    database = await createEmptyDatabase();
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it('waits for it (longer than its statement timeout), then migrates and becomes ready', async () => {
+    const release = await holdMigrationLock(database);
+    let server: RunningServer | undefined;
+    try {
+      const starting = startServer({ DB_STATEMENT_TIMEOUT_MS: '1500' }, { database, readyTimeoutMs: 60_000 });
+      let state = 'waiting';
+      void starting.then(() => (state = 'ready'), () => (state = 'failed'));
+      await new Promise((r) => setTimeout(r, 5_000));
+      expect(state).toBe('waiting');
+      await release();
+      server = await starting;
+      const rows = await queryUrl(database.url, 'SELECT name FROM migrations ORDER BY id');
+      expect(rows.map((r) => r.name)).toEqual(MIGRATIONS.map((m) => m.name));
+    } finally {
+      await server?.dispose();
     }
   });
 });

@@ -37,3 +37,28 @@ export async function queryUrl(url: string, sql: string, params: unknown[] = [])
     await conn.end();
   }
 }
+
+/**
+ * Takes the lock the registry migrates under (src/db/migration-lock.ts) as another process would, until the
+ * returned function is called: GET_LOCK on MySQL/MariaDB, an exclusive transaction on the SQLite lock file.
+ */
+export async function holdMigrationLock(database: ServerDatabase): Promise<() => Promise<void>> {
+  if (database.engine === 'sqlite') {
+    const lock = new Sqlite(`${database.url.slice('sqlite:'.length)}.migrations-lock`);
+    lock.exec('BEGIN EXCLUSIVE');
+    return async () => {
+      lock.exec('ROLLBACK');
+      lock.close();
+    };
+  }
+  const uri = new URL(database.url);
+  uri.protocol = 'mysql:';
+  const { createConnection } = await import('mysql2/promise');
+  const conn = await createConnection({ uri: uri.toString() });
+  const [rows] = await conn.query("SELECT GET_LOCK(LEFT(CONCAT(DATABASE(), '.migrations'), 64), 0) AS got");
+  if (Number((rows as Row[])[0].got) !== 1) throw new Error('the migration lock is taken');
+  return async () => {
+    await conn.query("SELECT RELEASE_LOCK(LEFT(CONCAT(DATABASE(), '.migrations'), 64))");
+    await conn.end();
+  };
+}
