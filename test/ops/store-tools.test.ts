@@ -57,6 +57,8 @@ async function seedRegistry(s: RunningServer): Promise<{ modelName: string; vers
   const dep = (await gql(s, 'mutation($m: ID!) { createDeployment(input: { name: "churn-prod", modelId: $m, environment: "production" }) { id } }', { m: model.id })).createDeployment.id;
   await gql(s, 'mutation($d: ID!, $a: ID!, $b: ID!) { deploy(deploymentId: $d, traffic: [{ versionId: $a, percent: 90 }, { versionId: $b, percent: 10 }]) { id } }', { d: dep, a: versions[2], b: versions[3] });
   await gql(s, 'mutation($d: ID!, $a: ID!) { deploy(deploymentId: $d, traffic: [{ versionId: $a, percent: 100 }]) { id } }', { d: dep, a: versions[2] });
+  await gql(s, 'mutation($m: ID!) { setModelPolicy(modelId: $m, input: { requiredApprovals: 1, protectedAliases: ["champion"], deployableStages: [STAGING, PRODUCTION] }) { id } }', { m: model.id });
+  await gql(s, 'mutation($v: ID!) { requestStageTransition(versionId: $v, stage: PRODUCTION, comment: "next") { id } }', { v: versions[3] });
   return { modelName: model.name, versionId: versions[2], datasetVersionId: dsv[0] };
 }
 
@@ -65,7 +67,8 @@ async function answers(s: RunningServer, seeded: { modelName: string; versionId:
   return {
     lineage: await gql(s, `query($id: ID!) { lineage(id: $id, maxDepth: 10, includeEnded: true) {
       nodes { depth node { ... on Node { id } } } edges { from to relation role createdAt until } truncated } }`, { id: seeded.datasetVersionId }),
-    versions: await gql(s, `query($n: String!) { model(name: $n) { id tags { key value } aliases { name updatedAt version { id } } versions(first: 50) { totalCount nodes {
+    versions: await gql(s, `query($n: String!) { model(name: $n) { id tags { key value } aliases { name updatedAt version { id } } policy { requiredApprovals protectedAliases deployableStages }
+      transitionRequests(first: 10) { nodes { id stage status comment requestedBy } } versions(first: 50) { totalCount nodes {
       id version sequence stage hyperparameters createdAt metrics { key value } datasets { role datasetVersion { id } }
       deployments { id } evaluations(first: 10) { nodes { id metrics { key value } } } } } } }`, { n: seeded.modelName }),
     run: await gql(s, `query { experiments(first: 10) { nodes { runs(first: 10) { nodes { id params metrics { key value step } } } } } }`),
