@@ -29,7 +29,11 @@ export async function openStore(url: string, options: { mustExist?: boolean } = 
 /** The names of the migrations a database has run, in order ([] when it has no migrations table). */
 export async function appliedMigrations(em: EntityManager): Promise<string[]> {
   const runner = em.queryRunner ?? em.connection.createQueryRunner();
-  if (!(await runner.hasTable('migrations'))) return [];
+  try {
+    if (!(await runner.hasTable('migrations'))) return [];
+  } finally {
+    if (!em.queryRunner) await runner.release();
+  }
   const rows = (await em.query('SELECT name FROM migrations ORDER BY id')) as { name: string }[];
   return rows.map((r) => r.name);
 }
