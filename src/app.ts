@@ -9,6 +9,7 @@ import { AuditSealer } from './audit/sealer';
 import type { Logger } from './common/logger';
 import { createDataSource, detectFlavor, parseDatabaseUrl, type StatementTimeouts } from './db/data-source';
 import { Database } from './db/database';
+import { runMigrationsLocked } from './db/migration-lock';
 import { QueryLogger } from './db/query-log';
 import { ENTITIES } from './modules';
 import { buildRegistrySchema } from './schema';
@@ -54,7 +55,8 @@ export class RegistryApp {
       if (failure) options.log.error({ code: failure.code }, 'writes cannot be stored: /ready answers 503 until one commits');
       else options.log.warn('writes are stored again');
     });
-    await dataSource.runMigrations({ transaction: 'each' });
+    // Exactly once across processes starting together on one database (see db/migration-lock.ts).
+    await runMigrationsLocked(dataSource);
     const apollo = createApolloServer(await buildRegistrySchema(), options.limits, options.log);
     await apollo.start();
     const services = createServices(db, { driftSampleRetentionDays: options.driftSampleRetentionDays ?? 30 });
