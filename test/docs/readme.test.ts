@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
@@ -151,6 +152,21 @@ describe('README examples', () => {
     expect(extended).toEqual(['Deployment', 'ModelVersion']);
     const ours = readFileSync(resolve(__dirname, '../../schema/schema.graphql'), 'utf8');
     for (const type of extended) expect(ours).toMatch(new RegExp(`type ${type} implements [^{]*@key\\(fields: "id"\\)`));
+  });
+
+  it("the webhook receiver's signature check accepts the registry's signature and refuses anything else", () => {
+    const js = [...readFileSync(resolve(__dirname, '../../README.md'), 'utf8').matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
+    expect(js).toHaveLength(1);
+    const source = /function verifySignature[\s\S]*?\n}\n/.exec(js[0])?.[0];
+    expect(source).toBeDefined();
+    const verify = new Function('createHmac', 'timingSafeEqual', `${source}; return verifySignature;`)(createHmac, timingSafeEqual) as
+      (body: string, header: string | undefined, secret: string) => boolean;
+    const body = '{"id":"evt_1","type":"STAGE_TRANSITIONED"}';
+    const signature = `sha256=${createHmac('sha256', 'whsec_test').update(body).digest('hex')}`;
+    expect(verify(body, signature, 'whsec_test')).toBe(true);
+    expect(verify(body, signature, 'another secret')).toBe(false);
+    expect(verify(`${body} `, signature, 'whsec_test')).toBe(false);
+    expect(verify(body, undefined, 'whsec_test')).toBe(false);
   });
 
   it('has examples, each named and each with the answer it must give', () => {
