@@ -46,10 +46,14 @@ class Replica {
   since = new Date();
   fallbacks = 0;
   dataSource: DataSource | undefined;
+  /** A connection attempt under way (a check that timed out does not start a second one beside it). */
+  connecting: Promise<DataSource> | undefined;
   /** Creates a query runner without the primary fallback (for the health check). */
   rawRunner: ((mode: 'master' | 'slave') => QueryRunner) | undefined;
   /** SHOW REPLICA STATUS (MariaDB ≥ 10.5, MySQL ≥ 8.0.22) until the server refuses its syntax. */
   statusStatement = 'SHOW REPLICA STATUS';
+  /** Whether a check has finished (the first one's outcome is logged whatever it is). */
+  checked = false;
 
   constructor(readonly url: string) {}
 
@@ -126,23 +130,40 @@ export class ReplicaSet {
   }
 
   private async checkOne(replica: Replica): Promise<void> {
+    // A replica that does not answer within a check interval (1 s at least) is skipped until it does.
+    const limitMs = Math.max(1_000, this.settings.checkIntervalMs);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${limitMs} ms`)), limitMs)));
     try {
-      const ds = await this.connect(replica);
-      const lag = await this.lag(replica, ds);
+      const lag = await Promise.race([this.connect(replica).then((ds) => this.lag(replica, ds)), late]);
       if (lag === undefined) this.set(replica, 'lagging', null, 'the server reports no replication');
       else if (lag === null) this.set(replica, 'lagging', null, 'replication is not running');
       else if (lag > this.settings.maxLagSeconds) this.set(replica, 'lagging', lag, `${lag} s behind (bound ${this.settings.maxLagSeconds} s)`);
       else this.set(replica, 'healthy', lag, undefined);
     } catch (error) {
       this.set(replica, 'down', null, describe(error));
+    } finally {
+      clearTimeout(timer);
     }
   }
 
   /** The replica's data source, initialized (a replica unreachable at start is connected on a later check). */
-  private async connect(replica: Replica): Promise<DataSource> {
-    if (replica.dataSource?.isInitialized) return replica.dataSource;
+  private connect(replica: Replica): Promise<DataSource> {
+    if (replica.dataSource?.isInitialized) return Promise.resolve(replica.dataSource);
+    const attempt = replica.connecting ?? this.initialize(replica).finally(() => (replica.connecting = undefined));
+    replica.connecting = attempt;
+    return attempt;
+  }
+
+  private async initialize(replica: Replica): Promise<DataSource> {
     const ds = this.create(replica.url);
-    await ds.initialize();
+    try {
+      await ds.initialize();
+    } catch (error) {
+      // A pool left behind by a start that failed after connecting.
+      await ds.driver.disconnect().catch(() => undefined);
+      throw error;
+    }
     if (this.stopped) {
       await ds.destroy();
       throw new Error('stopped');
@@ -217,14 +238,17 @@ export class ReplicaSet {
   private set(replica: Replica, state: ReplicaHealth, lagSeconds: number | null, reason: string | undefined): void {
     replica.lagSeconds = lagSeconds;
     replica.reason = reason;
-    if (replica.state === state) return;
-    const was = replica.state;
+    const first = !replica.checked;
+    replica.checked = true;
+    if (replica.state === state && !first) return;
+    const was = first ? undefined : replica.state;
     replica.state = state;
     replica.since = new Date();
     if (this.stopped) return;
     const fields = { replica: redact(replica.url), was, state, lagSeconds, reason };
-    if (state === 'healthy') this.log.warn(fields, 'read replica healthy: reads use it');
-    else this.log.warn(fields, 'read replica skipped: its reads go to the primary');
+    if (state !== 'healthy') this.log.warn(fields, 'read replica skipped: its reads go to the primary');
+    else if (first) this.log.info(fields, 'read replica healthy: reads use it');
+    else this.log.warn(fields, 'read replica healthy again: reads use it');
   }
 }
 
