@@ -5,6 +5,7 @@ import { defaultQueryLimits } from '../../src/config';
 import { countQueries } from '../../src/db/query-log';
 import type { ReplicaState } from '../../src/db/replicas';
 import { PrivateMariadb, privateMariadbMissing } from '../faults/private-mariadb';
+import { spawnServer } from '../faults/process';
 import { testEngine } from '../support/database';
 
 /**
@@ -140,6 +141,7 @@ maybe('read replicas (a private MariaDB primary and its replica)', () => {
     // The replica stops applying (the app has not checked since, so it still counts it healthy): only a
     // read from the primary can see this write.
     await replica.sql('STOP SLAVE SQL_THREAD');
+    // Nothing is applied there meanwhile, so every statement it counts would be the app's.
     const m = await measured(primary, replica, () => gql(app, CREATE_VERSION, { m: modelId }));
     const created = m.result.createModelVersion as { id: string; model: { versionCount: number; versions: { totalCount: number; nodes: { id: string }[] } } };
     expect(created.model).toMatchObject({ versionCount: 1, versions: { totalCount: 1, nodes: [{ id: created.id }] } });
@@ -224,6 +226,33 @@ maybe('read replicas (a private MariaDB primary and its replica)', () => {
       expect(back.replica?.Com_select).toBe(back.statements.length);
     } finally {
       await watched.stop();
+    }
+  });
+
+  it('the server started from the environment (DATABASE_READ_URLS) reads from the replica over HTTP, writes on the primary', async () => {
+    const server = await spawnServer(primary.url, { env: {
+      DATABASE_READ_URLS: replica.url, REGISTRY_ADMIN_TOKEN: ADMIN, AUDIT_SEAL_INTERVAL_MS: '600000', WEBHOOK_POLL_MS: '600000',
+    } });
+    const post = async (query: string, variables: Record<string, unknown> = {}) => {
+      const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+      return (await res.json()) as { data?: Record<string, any>; errors?: unknown[] };
+    };
+    try {
+      // The start's own first sealing and webhook passes are over.
+      await new Promise((r) => setTimeout(r, 500));
+      const read = await measured(primary, replica, () => post(MODEL, { name: 'replicated' }));
+      expect(read.result).toEqual({ data: { model: expect.objectContaining({ id: modelId, name: 'replicated' }) } });
+      const versions = (read.result.data?.model as { versionCount: number }).versionCount;
+      expect(read.replica?.Com_select).toBeGreaterThan(0);
+      expect(read.primary.Com_select).toBe(0);
+      const write = await measured(primary, replica, () => post(CREATE_VERSION, { m: modelId }));
+      expect(write.result.data?.createModelVersion.model).toMatchObject({ versionCount: versions + 1, versions: { totalCount: versions + 1 } });
+      // The replica applies the write through replication (its Com_insert counts that too), but reads nothing.
+      expect(write.replica?.Com_select).toBe(0);
+      expect(write.primary.Com_insert).toBeGreaterThan(0);
+      console.log(`over HTTP: query-only → replica ${JSON.stringify(read.replica)}, primary ${JSON.stringify(read.primary)}; mutation → replica ${JSON.stringify(write.replica)}, primary ${JSON.stringify(write.primary)}`);
+    } finally {
+      expect(await server.stop()).toBe(0);
     }
   });
 });
