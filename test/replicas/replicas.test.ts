@@ -3,6 +3,7 @@ import type { ExecutionResult } from 'graphql';
 import { RegistryApp } from '../../src/app';
 import { defaultQueryLimits } from '../../src/config';
 import { countQueries } from '../../src/db/query-log';
+import { withReadRoute } from '../../src/db/read-route';
 import type { ReplicaState } from '../../src/db/replicas';
 import { PrivateMariadb, privateMariadbMissing } from '../faults/private-mariadb';
 import { spawnServer } from '../faults/process';
@@ -135,6 +136,22 @@ maybe('read replicas (a private MariaDB primary and its replica)', () => {
     expect(m.replica).toEqual({ Com_select: m.statements.length, Com_insert: 0, Com_update: 0, Com_delete: 0 });
     expect(m.primary).toEqual({ Com_select: 0, Com_insert: 0, Com_update: 0, Com_delete: 0 });
     console.log(`query-only request: ${m.statements.length} statements; replica ${JSON.stringify(m.replica)}; primary ${JSON.stringify(m.primary)}`);
+  });
+
+  it('db.manager: a replica under the replica route; the primary under the primary route, outside any route and in a transaction', async () => {
+    const serverId = async () => ((await app.db.manager.query('SELECT @@server_id AS id')) as { id: number }[])[0].id;
+    expect(await withReadRoute('replica', serverId)).toBe(2);
+    expect(await withReadRoute('primary', serverId)).toBe(1);
+    expect(await serverId()).toBe(1);
+    expect(await withReadRoute('replica', () => app.db.transaction(serverId))).toBe(1);
+    // A write that reaches a replica's connection runs on the primary instead (the replica is read-only).
+    const m = await measured(primary, replica, () => withReadRoute('replica',
+      () => app.db.manager.query("UPDATE `model` SET `description` = 'routed' WHERE `id` = ?", [modelId])));
+    expect(m.primary.Com_update).toBe(1);
+    expect(m.replica?.Com_select).toBe(0);
+    await caughtUp();
+    const [row] = await replica.sql<{ d: string }[]>(`SELECT description AS d FROM mg.model WHERE id = '${modelId}'`);
+    expect(row.d).toBe('routed');
   });
 
   it('a mutation runs all its statements, its response fields included, on the primary and returns its own write', async () => {
