@@ -1,21 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import type { ApolloServer } from '@apollo/server';
 import type { DataSource } from 'typeorm';
-import { authSettings, queryLimits, webhookSettings, type AuthSettings, type Config, type QueryLimits, type WebhookSettings } from './config';
+import { authSettings, queryLimits, readReplicaSettings, webhookSettings, type AuthSettings, type Config, type QueryLimits,
+  type ReadReplicaSettings, type WebhookSettings } from './config';
 import { Authenticator } from './auth/authenticator';
 import type { Context } from './context';
 import { Loaders } from './common/loaders';
 import { AuditSealer } from './audit/sealer';
 import type { Logger } from './common/logger';
-import { createDataSource, detectFlavor, parseDatabaseUrl, type StatementTimeouts } from './db/data-source';
+import { createDataSource, detectFlavor, parseDatabaseUrl, type DatabaseTarget, type StatementTimeouts } from './db/data-source';
 import { Database } from './db/database';
 import { runMigrationsLocked } from './db/migration-lock';
 import { QueryLogger } from './db/query-log';
+import { ReplicaSet } from './db/replicas';
 import { ENTITIES } from './modules';
 import { buildRegistrySchema } from './schema';
 import { createApolloServer } from './server';
 import { createServices, type Services } from './services';
 import { WebhookDispatcher } from './webhooks/dispatcher';
+
+/** A read replica's target: a MySQL/MariaDB URL, the primary's flavor. */
+function replicaTarget(url: string, flavor: 'mysql' | 'mariadb' | undefined): DatabaseTarget {
+  const target = parseDatabaseUrl(url);
+  if (target.engine !== 'mysql') throw new Error('DATABASE_READ_URLS: must be mysql:// or mariadb:// URLs');
+  return { ...target, flavor };
+}
 
 export interface RequestInfo {
   headers: Record<string, string | string[] | undefined>;
@@ -35,6 +44,8 @@ export class RegistryApp {
     readonly sealer: AuditSealer,
     /** Delivers sealed audit events to webhooks (see src/webhooks/dispatcher.ts). */
     readonly webhooks: WebhookDispatcher,
+    /** The read replicas (DATABASE_READ_URLS), if any. */
+    readonly replicas: ReplicaSet | undefined,
   ) {}
 
   static async create(options: {
@@ -45,10 +56,15 @@ export class RegistryApp {
     driftSampleRetentionDays?: number;
     /** Webhook delivery (defaults: the configuration's defaults). */
     webhooks?: Partial<WebhookSettings>;
+    /** Read replicas of a MySQL/MariaDB primary (defaults: 5 s lag bound, checked every 2 s). */
+    readReplicas?: Pick<ReadReplicaSettings, 'urls'> & Partial<ReadReplicaSettings>;
   }): Promise<RegistryApp> {
     const target = await detectFlavor(parseDatabaseUrl(options.databaseUrl), options.timeouts?.connectMs);
-    const dataSource: DataSource = createDataSource(target, ENTITIES,
-      new QueryLogger(options.log, options.logSql ?? false), options.timeouts);
+    const readUrls = options.readReplicas?.urls ?? [];
+    if (readUrls.length > 0 && target.engine !== 'mysql') throw new Error('DATABASE_READ_URLS: needs a MySQL/MariaDB DATABASE_URL');
+    for (const url of readUrls) replicaTarget(url, undefined);
+    const queryLogger = new QueryLogger(options.log, options.logSql ?? false);
+    const dataSource: DataSource = createDataSource(target, ENTITIES, queryLogger, options.timeouts);
     await dataSource.initialize();
     const db = new Database(dataSource);
     db.writes.onChange((failure) => {
@@ -57,6 +73,15 @@ export class RegistryApp {
     });
     // Exactly once across processes starting together on one database (see db/migration-lock.ts).
     await runMigrationsLocked(dataSource);
+    const replicas = target.engine === 'mysql' && readUrls.length > 0
+      ? new ReplicaSet(readUrls, dataSource, (url) => createDataSource(replicaTarget(url, target.flavor), ENTITIES, queryLogger, options.timeouts),
+        { maxLagSeconds: options.readReplicas?.maxLagSeconds ?? 5, checkIntervalMs: options.readReplicas?.checkIntervalMs ?? 2_000 }, options.log)
+      : undefined;
+    if (replicas) {
+      // A replica down at start is not fatal: its checks go on and it is used once healthy.
+      await replicas.start();
+      db.useReplicas(replicas);
+    }
     const apollo = createApolloServer(await buildRegistrySchema(), options.limits, options.log);
     await apollo.start();
     const services = createServices(db, { driftSampleRetentionDays: options.driftSampleRetentionDays ?? 30 });
@@ -66,7 +91,7 @@ export class RegistryApp {
     services.webhooks.allowPrivate = () => hookSettings.allowPrivate || auth.open;
     const webhooks = new WebhookDispatcher(db, options.log, hookSettings, services.webhooks.allowPrivate);
     sealer.onSealed(() => webhooks.wake());
-    const app = new RegistryApp(db, apollo, options.log, services, auth, sealer, webhooks);
+    const app = new RegistryApp(db, apollo, options.log, services, auth, sealer, webhooks, replicas);
     sealer.start();
     webhooks.start();
     app.ready = true;
@@ -84,6 +109,7 @@ export class RegistryApp {
       auditSealIntervalMs: config.AUDIT_SEAL_INTERVAL_MS,
       driftSampleRetentionDays: config.DRIFT_SAMPLE_RETENTION_DAYS,
       webhooks: webhookSettings(config),
+      readReplicas: readReplicaSettings(config),
     });
   }
 
@@ -112,6 +138,7 @@ export class RegistryApp {
     await this.apollo.stop();
     await this.sealer.stop();
     await this.webhooks.stop();
+    await this.replicas?.stop();
     if (this.db.dataSource.isInitialized) await this.db.dataSource.destroy();
   }
 }

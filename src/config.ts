@@ -15,6 +15,13 @@ const corsOrigins = z
   })
   .transform((list) => list.filter((o) => o !== 'none'));
 
+const readUrls = z
+  .string()
+  .transform((v) => v.split(',').map((u) => u.trim()).filter((u) => u !== ''))
+  .refine((list) => list.every((u) => /^(mysql|mariadb):\/\/[^/]+\/[^/?]+/.test(u)), {
+    message: 'must be comma-separated mysql://user:pass@host:3306/db (or mariadb://…) URLs',
+  });
+
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const positiveInt = z.coerce.number().int().positive();
 
@@ -22,6 +29,12 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: databaseUrl.default('sqlite:./data/registry.db'),
+  /** Read replicas of DATABASE_URL (MySQL/MariaDB only): query-only requests read from a healthy one. */
+  DATABASE_READ_URLS: readUrls.default([]),
+  /** A replica further behind than this (Seconds_Behind_Master) is skipped until it catches up. */
+  DATABASE_READ_MAX_LAG_SECONDS: z.coerce.number().int().min(0).default(5),
+  /** How often each replica's reachability and lag are checked. */
+  DATABASE_READ_CHECK_INTERVAL_MS: positiveInt.min(100).default(2_000),
   REGISTRY_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Company SSO: JWTs verified against this JWKS (with AUTH_ISSUER and AUTH_AUDIENCE, both then required). */
   AUTH_JWKS_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
@@ -67,6 +80,9 @@ const envSchema = z.object({
   WEBHOOK_TIMEOUT_MS: positiveInt.max(120_000).default(10_000),
   /** The dispatcher's fallback poll (it also wakes whenever audit events are sealed in this process). */
   WEBHOOK_POLL_MS: positiveInt.min(1_000).default(5_000),
+}).refine((c) => c.DATABASE_READ_URLS.length === 0 || !c.DATABASE_URL.startsWith('sqlite:'), {
+  path: ['DATABASE_READ_URLS'],
+  message: 'needs a MySQL/MariaDB DATABASE_URL (SQLite has no replicas)',
 }).refine((c) => c.HTTP_HEADERS_TIMEOUT_MS > c.HTTP_KEEP_ALIVE_TIMEOUT_MS, {
   path: ['HTTP_HEADERS_TIMEOUT_MS'],
   message: 'must be greater than HTTP_KEEP_ALIVE_TIMEOUT_MS',
@@ -82,6 +98,17 @@ export type Config = z.infer<typeof envSchema>;
 export type QueryLimits = Pick<Config, 'MAX_QUERY_DEPTH' | 'MAX_QUERY_ALIASES' | 'MAX_QUERY_COST' | 'MAX_DOCUMENT_BYTES'>
   // Optional: only the GraphQL server reads it (a caller building limits for the HTTP layer need not).
   & Partial<Pick<Config, 'MAX_DOCUMENT_TOKENS'>>;
+
+/** Read replicas (src/db/replicas.ts); `urls` empty: every read goes to the primary. */
+export interface ReadReplicaSettings {
+  urls: string[];
+  maxLagSeconds: number;
+  checkIntervalMs: number;
+}
+
+export function readReplicaSettings(config: Config): ReadReplicaSettings {
+  return { urls: config.DATABASE_READ_URLS, maxLagSeconds: config.DATABASE_READ_MAX_LAG_SECONDS, checkIntervalMs: config.DATABASE_READ_CHECK_INTERVAL_MS };
+}
 
 export type DatabaseTimeouts = Pick<Config, 'DB_STATEMENT_TIMEOUT_MS' | 'DB_CONNECT_TIMEOUT_MS'>;
 export type HttpLimits = Pick<Config, 'READY_TIMEOUT_MS' | 'REQUEST_TIMEOUT_MS' | 'HTTP_KEEP_ALIVE_TIMEOUT_MS' |

@@ -2,6 +2,7 @@ import type { ApolloServerOptionsWithGateway } from '@apollo/server';
 import { execute, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { withInputDefaults } from './execution-defaults';
+import { withReadRoute } from './db/read-route';
 
 /** Apollo Server's gateway contract, named through its public options type. */
 type Gateway = ApolloServerOptionsWithGateway<Record<string, unknown>>['gateway'];
@@ -89,7 +90,15 @@ export class CompiledExecution implements Gateway {
     // Nothing to release: the schema is local.
   }
 
-  private async execute(request: ExecutorRequest): Promise<ExecutionResult> {
+  /**
+   * A mutation's request reads from the primary throughout (its response's fields too, so it reads its own
+   * writes); a query-only request may read from a healthy replica (see src/db/read-route.ts).
+   */
+  private execute(request: ExecutorRequest): Promise<ExecutionResult> {
+    return withReadRoute(request.operation.operation === 'query' ? 'replica' : 'primary', () => this.run(request));
+  }
+
+  private async run(request: ExecutorRequest): Promise<ExecutionResult> {
     const { document, operationName, context } = request;
     const variables = request.request.variables ?? {};
     if (request.request.http?.headers.get(TRACE_HEADER) === 'ftv1' || omitsVariables(request.operation, variables)) {

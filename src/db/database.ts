@@ -5,6 +5,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { DateUtils } from 'typeorm/util/DateUtils';
 import type { Engine } from './data-source';
 import { currentDeadline } from './deadline';
+import { currentReadRoute } from './read-route';
+import type { ReplicaSet, ReplicaState } from './replicas';
 import { driverErrorOf, isStorageFailure, StorageStateError } from './errors';
 import { SqliteConnection } from './sqlite-connection';
 import { WriteHealth } from './write-health';
@@ -69,9 +71,31 @@ export class Database {
       this.scope.getStore()?.open ? query(...args) : this.writeLock.runExclusive(() => query(...args))) as typeof runner.query;
   }
 
-  /** Inside a transaction, its EntityManager; outside, the data source's (each statement on its own). */
+  /** Read replicas (DATABASE_READ_URLS), if any: see `manager`. */
+  private replicas: ReplicaSet | undefined;
+
+  /**
+   * Inside a transaction, its EntityManager; outside, the data source's (each statement on its own) — or,
+   * in a query-only request (read route `replica`, see read-route.ts), a healthy read replica's when there
+   * is one. So a transaction and everything a mutation's request reads stay on the primary.
+   */
   get manager(): EntityManager {
-    return this.current() ?? this.dataSource.manager;
+    const inTransaction = this.current();
+    if (inTransaction) return inTransaction;
+    if (this.replicas && currentReadRoute() === 'replica' && !this.scope.getStore()?.open) {
+      return this.replicas.manager() ?? this.dataSource.manager;
+    }
+    return this.dataSource.manager;
+  }
+
+  /** Routes query-only requests' reads to these replicas from now on. */
+  useReplicas(replicas: ReplicaSet): void {
+    this.replicas = replicas;
+  }
+
+  /** Each read replica's state (empty without replicas); /ready does not depend on them. */
+  replicaStates(): ReplicaState[] {
+    return this.replicas?.states() ?? [];
   }
 
   /** Whether this async context runs inside a transaction. */

@@ -76,6 +76,20 @@ export function isUnavailable(error: unknown): boolean {
   return CLOSED.test(message);
 }
 
+const MYSQL_CONNECTION = new Set([2002, 2003, 2006, 2013, 1040, 1053, 1927]);
+
+/**
+ * The server could not be reached or dropped the connection (not: the statement failed or was too slow),
+ * so the same read may be sent to another server (see db/replicas.ts).
+ */
+export function isConnectionError(error: unknown): boolean {
+  const { code, errno } = driverErrorOf(error);
+  if (code && CONNECTION_CODES.has(code)) return true;
+  if (errno !== undefined && MYSQL_CONNECTION.has(errno)) return true;
+  const message = error instanceof Error ? error.message : String((error as { message?: unknown })?.message ?? '');
+  return CLOSED.test(message);
+}
+
 /** A request's own deadline passed (reported as SERVICE_UNAVAILABLE with its own message). */
 export function isDeadlineExceeded(error: unknown): boolean {
   return error instanceof StorageStateError && error.code === 'DEADLINE_EXCEEDED';

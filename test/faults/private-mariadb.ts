@@ -23,15 +23,16 @@ export function privateMariadbMissing(): string | undefined {
 export class PrivateMariadb {
   private child: ChildProcess | undefined;
 
-  private constructor(readonly dir: string, readonly port: number) {}
+  private constructor(readonly dir: string, readonly port: number, private readonly args: string[]) {}
 
-  static async start(): Promise<PrivateMariadb> {
+  /** `args`: extra mariadbd options, kept for every restart (e.g. `--log-bin`, `--server-id=2`). */
+  static async start(args: string[] = []): Promise<PrivateMariadb> {
     const dir = mkdtempSync(join(tmpdir(), 'modelgraph-mariadb-'));
     const uid = Number(execFileSync('id', ['-u', 'mysql']).toString().trim());
     const gid = Number(execFileSync('id', ['-g', 'mysql']).toString().trim());
     chownSync(dir, uid, gid);
     execFileSync(INSTALL_DB!, ['--user=mysql', `--datadir=${dir}/data`, '--auth-root-authentication-method=normal', '--skip-test-db'], { stdio: 'pipe', timeout: 120_000 });
-    const server = new PrivateMariadb(dir, await freePort());
+    const server = new PrivateMariadb(dir, await freePort(), args);
     await server.up();
     const admin = await server.admin();
     try {
@@ -56,7 +57,7 @@ export class PrivateMariadb {
   /** Starts mariadbd on the data directory and waits until it answers (at most 60 s). */
   async up(): Promise<void> {
     const child = spawn(MARIADBD!, ['--no-defaults', '--user=mysql', `--datadir=${this.dir}/data`, `--port=${this.port}`, '--bind-address=127.0.0.1',
-      `--socket=${this.dir}/s.sock`, `--pid-file=${this.dir}/m.pid`, '--innodb-buffer-pool-size=32M', '--skip-name-resolve'], { stdio: 'ignore' });
+      `--socket=${this.dir}/s.sock`, `--pid-file=${this.dir}/m.pid`, '--innodb-buffer-pool-size=32M', '--skip-name-resolve', ...this.args], { stdio: 'ignore' });
     this.child = child;
     const deadline = Date.now() + 60_000;
     for (;;) {
@@ -82,6 +83,16 @@ export class PrivateMariadb {
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
     await exited;
     clearTimeout(timer);
+    this.child = undefined;
+  }
+
+  /** Kills the server (SIGKILL, no shutdown) and waits for it to exit. */
+  async crash(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
     this.child = undefined;
   }
 
