@@ -12,6 +12,8 @@ import { Database } from './db/database';
 import { runMigrationsLocked } from './db/migration-lock';
 import { QueryLogger } from './db/query-log';
 import { ENTITIES } from './modules';
+import { RegistryMetrics } from './observability/metrics';
+import { requestRecordPlugin } from './observability/request-plugin';
 import { buildRegistrySchema } from './schema';
 import { createApolloServer } from './server';
 import { createServices, type Services } from './services';
@@ -35,6 +37,8 @@ export class RegistryApp {
     readonly sealer: AuditSealer,
     /** Delivers sealed audit events to webhooks (see src/webhooks/dispatcher.ts). */
     readonly webhooks: WebhookDispatcher,
+    /** Prometheus metrics on a registry of this app's own (GET /metrics). */
+    readonly metrics: RegistryMetrics,
   ) {}
 
   static async create(options: {
@@ -45,6 +49,8 @@ export class RegistryApp {
     driftSampleRetentionDays?: number;
     /** Webhook delivery (defaults: the configuration's defaults). */
     webhooks?: Partial<WebhookSettings>;
+    /** Compiled (graphql-jit) execution; off while tracing, whose GraphQL spans wrap graphql-js resolvers (default on). */
+    compiledExecution?: boolean;
   }): Promise<RegistryApp> {
     const target = await detectFlavor(parseDatabaseUrl(options.databaseUrl), options.timeouts?.connectMs);
     const dataSource: DataSource = createDataSource(target, ENTITIES,
@@ -57,7 +63,8 @@ export class RegistryApp {
     });
     // Exactly once across processes starting together on one database (see db/migration-lock.ts).
     await runMigrationsLocked(dataSource);
-    const apollo = createApolloServer(await buildRegistrySchema(), options.limits, options.log);
+    const apollo = createApolloServer(await buildRegistrySchema(), options.limits, options.log, [requestRecordPlugin()],
+      { compiled: options.compiledExecution ?? true });
     await apollo.start();
     const services = createServices(db, { driftSampleRetentionDays: options.driftSampleRetentionDays ?? 30 });
     const auth = await Authenticator.create(services.tokens, options.auth ?? {}, options.log);
@@ -66,7 +73,9 @@ export class RegistryApp {
     services.webhooks.allowPrivate = () => hookSettings.allowPrivate || auth.open;
     const webhooks = new WebhookDispatcher(db, options.log, hookSettings, services.webhooks.allowPrivate);
     sealer.onSealed(() => webhooks.wake());
-    const app = new RegistryApp(db, apollo, options.log, services, auth, sealer, webhooks);
+    const metrics = new RegistryMetrics(db, options.log);
+    webhooks.onOutcome = (status) => metrics.webhookOutcomes.inc({ outcome: status });
+    const app = new RegistryApp(db, apollo, options.log, services, auth, sealer, webhooks, metrics);
     sealer.start();
     webhooks.start();
     app.ready = true;
