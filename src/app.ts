@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ApolloServer } from '@apollo/server';
 import type { DataSource } from 'typeorm';
-import { authSettings, queryLimits, webhookSettings, type AuthSettings, type Config, type QueryLimits, type WebhookSettings } from './config';
+import { authSettings, queryLimits, tracingSettings, webhookSettings, type AuthSettings, type Config, type QueryLimits, type WebhookSettings } from './config';
 import { Authenticator } from './auth/authenticator';
 import type { Context } from './context';
 import { Loaders } from './common/loaders';
@@ -93,6 +93,8 @@ export class RegistryApp {
       auditSealIntervalMs: config.AUDIT_SEAL_INTERVAL_MS,
       driftSampleRetentionDays: config.DRIFT_SAMPLE_RETENTION_DAYS,
       webhooks: webhookSettings(config),
+      // Traced requests run on graphql-js, whose resolvers the GraphQL instrumentation wraps.
+      compiledExecution: tracingSettings(config) === null,
     });
   }
 

@@ -1,0 +1,52 @@
+import { context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { GraphQLInstrumentation } from '@opentelemetry/instrumentation-graphql';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { MySQL2Instrumentation } from '@opentelemetry/instrumentation-mysql2';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import type { TracingSettings } from '../config';
+
+/** Paths whose requests are not traced (probes and scrapes, several a second). */
+const UNTRACED = new Set(['/health', '/ready', '/metrics']);
+
+export interface Tracing {
+  /** Exports the spans still buffered, then stops. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Registers the tracer provider (OTLP/HTTP export, batched) and the HTTP, GraphQL and mysql2 instrumentations.
+ * The instrumentations patch those modules as they are first required, so this runs before anything loads
+ * express, graphql or mysql2: src/main.ts imports this module (and the rest of the server after it) only when
+ * OTEL_EXPORTER_OTLP_ENDPOINT is set, so without it nothing here is loaded at all.
+ */
+export function startTracing(settings: TracingSettings): Tracing {
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes({ 'service.name': settings.serviceName }),
+    spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: settings.tracesUrl }) })],
+  });
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  trace.setGlobalTracerProvider(provider);
+  const unregister = registerInstrumentations({
+    tracerProvider: provider,
+    instrumentations: [
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (req) => UNTRACED.has((req.url ?? '').split('?')[0]),
+        // Outgoing requests (webhook deliveries, JWKS fetches) are traced only inside a traced request.
+        requireParentforOutgoingSpans: true,
+      }),
+      // Resolver spans for fields with a resolver of their own; list items merged; variable values never recorded.
+      new GraphQLInstrumentation({ mergeItems: true, ignoreTrivialResolveSpans: true, allowValues: false }),
+      new MySQL2Instrumentation(),
+    ],
+  });
+  return {
+    async shutdown() {
+      unregister();
+      await provider.shutdown();
+    },
+  };
+}
