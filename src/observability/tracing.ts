@@ -1,4 +1,4 @@
-import { context, trace } from '@opentelemetry/api';
+import { context, SpanKind, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
@@ -6,11 +6,26 @@ import { GraphQLInstrumentation } from '@opentelemetry/instrumentation-graphql';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { MySQL2Instrumentation } from '@opentelemetry/instrumentation-mysql2';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { BatchSpanProcessor, ParentBasedSampler, SamplingDecision, TracerProvider, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace';
 import type { TracingSettings } from '../config';
 
 /** Paths whose requests are not traced (probes and scrapes, several a second). */
 const UNTRACED = new Set(['/health', '/ready', '/metrics']);
+
+/**
+ * Traces start only at a request this server receives (an HTTP server span); spans with no parent elsewhere
+ * (startup, the audit sealer's and webhook dispatcher's polling SQL) are not recorded. A caller's sampled
+ * `traceparent` is not honoured (no propagator is registered): each request starts its own trace.
+ */
+class RequestsOnly implements Sampler {
+  shouldSample(_context: unknown, _traceId: string, _name: string, kind: SpanKind): SamplingResult {
+    return { decision: kind === SpanKind.SERVER ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD };
+  }
+
+  toString(): string {
+    return 'RequestsOnly';
+  }
+}
 
 export interface Tracing {
   /** Exports the spans still buffered, then stops. */
@@ -26,6 +41,7 @@ export interface Tracing {
 export function startTracing(settings: TracingSettings): Tracing {
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': settings.serviceName }),
+    sampler: new ParentBasedSampler({ root: new RequestsOnly() }),
     spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: settings.tracesUrl }) })],
   });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -40,7 +56,8 @@ export function startTracing(settings: TracingSettings): Tracing {
       }),
       // Resolver spans for fields with a resolver of their own; list items merged; variable values never recorded.
       new GraphQLInstrumentation({ mergeItems: true, ignoreTrivialResolveSpans: true, allowValues: false }),
-      new MySQL2Instrumentation(),
+      // Statements as sent (with `?`), never their parameter values.
+      new MySQL2Instrumentation({ maskStatement: true }),
     ],
   });
   return {
