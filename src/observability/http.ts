@@ -7,8 +7,9 @@ import { RequestRecord, withRequestRecord } from './request-record';
 /** A request id a caller may choose (anything else is replaced by a fresh UUID). */
 const REQUEST_ID = /^[\w.-]{1,100}$/;
 
-/** The code an answer the HTTP layer gave by itself (admission, deadline, body limits) stands for. */
+/** The code an answer the HTTP layer gave by itself (admission, deadline, body limits) stands for; 0: none was sent. */
 function statusOutcome(status: number): string {
+  if (status === 0) return 'ABORTED';
   if (status === 503) return 'SERVICE_UNAVAILABLE';
   if (status >= 500) return 'INTERNAL_SERVER_ERROR';
   if (status === 401) return 'UNAUTHENTICATED';
@@ -33,7 +34,9 @@ export function observeRequests(app: RegistryApp): RequestHandler {
     res.once('close', () => {
       record.closed = true;
       const seconds = Number(process.hrtime.bigint() - record.started) / 1e9;
-      void (record.work ?? Promise.resolve()).then(() => finish(app, record, res.statusCode, seconds));
+      // Closed before the answer was complete: the caller went away (or the connection broke).
+      const status = res.writableFinished ? res.statusCode : 0;
+      void (record.work ?? Promise.resolve()).then(() => finish(app, record, status, seconds));
     });
     next();
   };
@@ -54,13 +57,13 @@ export async function observeGraphql(res: Response, handle: () => unknown): Prom
 }
 
 function finish(app: RegistryApp, record: RequestRecord, status: number, seconds: number): void {
-  const outcome = record.codes.length ? record.codes.join(',') : statusOutcome(status);
+  const outcome = record.codes.length && status !== 0 ? record.codes.join(',') : statusOutcome(status);
   const type = record.operationType ?? 'none';
   app.log.info({
     requestId: record.requestId, operation: record.operationName ?? null, type, status, outcome,
     durationMs: Math.round(seconds * 1e4) / 10, statements: record.statements, actor: record.actor ?? null,
   }, 'graphql request');
-  const first = record.codes[0] ?? statusOutcome(status);
+  const first = status === 0 ? statusOutcome(0) : record.codes[0] ?? statusOutcome(status);
   app.metrics.observeRequest({ operation: app.metrics.operationLabel(record.operationName), type, outcome: first }, seconds, record.statements);
 }
 

@@ -1,8 +1,15 @@
 import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { postGraphql, startServer, type RunningServer } from '../support/http';
 import { testEngine } from '../support/database';
+import { ConfigError, loadConfig, tracingSettings } from '../../src/config';
+import { CompiledExecution } from '../../src/execution';
+import { buildRegistrySchema } from '../../src/schema';
+import { parse } from 'graphql';
 
 /**
  * OpenTelemetry traces from the built server, exported over OTLP/HTTP (JSON) to a receiver in this process:
@@ -96,5 +103,62 @@ describe('OpenTelemetry traces', () => {
     expect(new Set(spans.map((s) => s.traceId))).toEqual(new Set(http.map((s) => s.traceId)));
     const text = JSON.stringify(bodies);
     expect(text).not.toContain(NAME); // variable values are never recorded (nor SQL parameters)
+  });
+});
+
+describe('tracing settings', () => {
+  it('is off without OTEL_EXPORTER_OTLP_ENDPOINT; the traces URL is the endpoint with /v1/traces', () => {
+    expect(tracingSettings(loadConfig({}))).toBeNull();
+    expect(tracingSettings(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' })))
+      .toEqual({ tracesUrl: 'http://collector:4318/v1/traces', serviceName: 'modelgraph' });
+    expect(tracingSettings(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otel.example.com/otlp', OTEL_SERVICE_NAME: 'registry-eu' })))
+      .toEqual({ tracesUrl: 'https://otel.example.com/otlp/v1/traces', serviceName: 'registry-eu' });
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(ConfigError);
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT: must be an http\(s\) URL/);
+  });
+
+  it('with compilation off, a document requested again still runs on graphql-js', async () => {
+    const execution = new CompiledExecution(await buildRegistrySchema(), 10, false);
+    const { executor } = await execution.load();
+    const document = parse('query Probe { __typename }');
+    const operation = document.definitions[0] as Parameters<typeof executor>[0]['operation'];
+    for (let i = 0; i < 3; i++) {
+      const result = await executor({ document, operationName: 'Probe', operation, queryHash: 'probe', context: {}, request: { variables: {} } } as unknown as Parameters<typeof executor>[0]);
+      expect(result).toEqual({ data: { __typename: 'Query' } });
+    }
+    expect(execution.stats).toEqual({ compiled: 0, jit: 0, graphqlJs: 3 });
+  });
+});
+
+describe('tracing off', () => {
+  let dir: string;
+  let server: RunningServer | undefined;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'modelgraph-otel-'));
+    // Reports every OpenTelemetry module the server process loads.
+    writeFileSync(join(dir, 'watch.js'), `const Module = require('node:module');
+const load = Module._load;
+Module._load = function (request, ...rest) {
+  if (/^@opentelemetry\\//.test(request)) process.stderr.write('otel-module ' + request + '\\n');
+  return load.call(this, request, ...rest);
+};
+`);
+  });
+  afterEach(async () => {
+    await server?.dispose();
+    server = undefined;
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('loads no OpenTelemetry SDK or instrumentation without OTEL_EXPORTER_OTLP_ENDPOINT (and does with it)', async () => {
+    server = await startServer({ NODE_OPTIONS: `--require ${join(dir, 'watch.js')}` });
+    expect((await postGraphql(server.url, { query: '{ __typename }' })).json).toEqual({ data: { __typename: 'Query' } });
+    await server.stop();
+    // Only the API (a no-op façade without a registered provider), which prom-client requires for exemplars.
+    expect(server.stderr().split('\n').filter((l) => l.startsWith('otel-module'))).toEqual(['otel-module @opentelemetry/api']);
+    await server.dispose();
+    server = await startServer({ NODE_OPTIONS: `--require ${join(dir, 'watch.js')}`, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
+    await server.stop();
+    expect(server.stderr()).toContain('otel-module @opentelemetry/instrumentation-graphql');
   });
 });
