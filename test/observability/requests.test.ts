@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { request, type Server } from 'node:http';
 import { pino } from 'pino';
 import { RegistryApp } from '../../src/app';
 import { defaultQueryLimits } from '../../src/config';
@@ -113,6 +113,38 @@ describe('request log', () => {
     expect(broken.status).toBe(400);
     expect(broken.headers.get('x-request-id')).toBe('req-malformed');
     expect(await lineOf('req-malformed')).toMatchObject({ operation: null, type: 'none', status: 400, outcome: 'BAD_REQUEST', statements: 0 });
+  });
+});
+
+describe('request log at the HTTP edge', () => {
+  it('logs a request refused for lack of capacity (503) with its id, which the answer carries', async () => {
+    const busy = createHttpServer(app, defaultQueryLimits(), { MAX_CONCURRENT_REQUESTS: 1, MAX_QUEUED_REQUESTS: 0 });
+    busy.listen(0, '127.0.0.1');
+    await once(busy, 'listening');
+    const address = busy.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      // Admitted, its body still on its way: it holds the only place.
+      const body = JSON.stringify({ query: 'query Held { __typename }' });
+      const held = request({ host: '127.0.0.1', port, path: '/graphql', method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-id': 'req-held', ...admin } });
+      const heldStatus = new Promise<number>((resolve, reject) => {
+        held.on('response', (res) => res.resume().on('end', () => resolve(res.statusCode ?? 0)));
+        held.on('error', reject);
+      });
+      held.write(body.slice(0, 5));
+      await new Promise((r) => setTimeout(r, 200));
+      const refused = await postGraphql(`http://127.0.0.1:${port}`, { query: 'query Refused { __typename }' }, { ...admin, 'x-request-id': 'req-busy' });
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('x-request-id')).toBe('req-busy');
+      expect(await lineOf('req-busy')).toMatchObject({ operation: null, type: 'none', status: 503, outcome: 'SERVICE_UNAVAILABLE', statements: 0, actor: null });
+      held.end(body.slice(5));
+      expect(await heldStatus).toBe(200);
+      expect(await lineOf('req-held')).toMatchObject({ operation: 'Held', type: 'query', status: 200, outcome: 'ok' });
+    } finally {
+      busy.closeAllConnections();
+      busy.close();
+    }
   });
 });
 
