@@ -70,7 +70,7 @@ function finish(app: RegistryApp, record: RequestRecord, status: number, seconds
 /** GET /metrics: the app's registry in Prometheus text format. */
 export function metricsHandler(app: RegistryApp): RequestHandler {
   return async (_req: Request, res: Response) => {
-    const text = await app.metrics.registry.metrics();
+    const text = await app.metrics.scrape();
     res.setHeader('Content-Type', app.metrics.registry.contentType);
     res.send(text);
   };

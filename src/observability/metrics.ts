@@ -45,8 +45,9 @@ export class RegistryMetrics {
     labelNames: ['outcome'] as const, registers: [this.registry],
   });
 
+  private processMetrics = false;
+
   constructor(db: Database, log: Logger) {
-    collectDefaultMetrics({ register: this.registry });
     new Gauge({
       name: 'modelgraph_build_info', help: 'The running build: always 1', labelNames: ['version', 'node'] as const, registers: [this.registry],
     }).set({ version: packageJson.version, node: process.version }, 1);
@@ -74,6 +75,18 @@ export class RegistryMetrics {
         }
       },
     });
+  }
+
+  /**
+   * The registry in Prometheus text. Process metrics (CPU, memory, event-loop lag, GC) start at the first scrape:
+   * their monitors are never released, so an app nobody scrapes (a test's) does not start them.
+   */
+  async scrape(): Promise<string> {
+    if (!this.processMetrics) {
+      this.processMetrics = true;
+      collectDefaultMetrics({ register: this.registry });
+    }
+    return this.registry.metrics();
   }
 
   /** The label value for an operation: its name while fewer than MAX_OPERATION_NAMES were seen, `anonymous`, `other` or `none`. */

@@ -203,7 +203,7 @@ describe('GET /metrics', () => {
     const other = await createTestDatabase({ fromTemplate: true });
     const second = await RegistryApp.create({ databaseUrl: other.url, limits: defaultQueryLimits(), log: pino({ level: 'silent' }) });
     try {
-      const text = await second.metrics.registry.metrics();
+      const text = await second.metrics.scrape();
       expect(text.split('\n').filter((l) => l.startsWith('modelgraph_requests_total{'))).toEqual([]);
       expect(sample(text, 'modelgraph_build_info', `version="${packageJson.version}",node="${process.version}"`)).toBe(1);
     } finally {

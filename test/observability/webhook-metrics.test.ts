@@ -11,7 +11,7 @@ function sample(text: string, name: string, labels: string): number | undefined 
 async function until(t: TestApp, done: (text: string) => boolean, ms = 15_000): Promise<string> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const text = await t.app.metrics.registry.metrics();
+    const text = await t.app.metrics.scrape();
     if (done(text)) return text;
     if (Date.now() > deadline) throw new Error(`timed out:\n${text.split('\n').filter((l) => l.startsWith('modelgraph_webhook')).join('\n')}`);
     await sleep(25);
