@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ApolloServer } from '@apollo/server';
 import type { DataSource } from 'typeorm';
-import { authSettings, queryLimits, readReplicaSettings, webhookSettings, type AuthSettings, type Config, type QueryLimits,
+import { authSettings, queryLimits, readReplicaSettings, tracingSettings, webhookSettings, type AuthSettings, type Config, type QueryLimits,
   type ReadReplicaSettings, type WebhookSettings } from './config';
 import { Authenticator } from './auth/authenticator';
 import type { Context } from './context';
@@ -14,6 +14,8 @@ import { runMigrationsLocked } from './db/migration-lock';
 import { QueryLogger } from './db/query-log';
 import { ReplicaSet } from './db/replicas';
 import { ENTITIES } from './modules';
+import { RegistryMetrics } from './observability/metrics';
+import { requestRecordPlugin } from './observability/request-plugin';
 import { buildRegistrySchema } from './schema';
 import { createApolloServer } from './server';
 import { createServices, type Services } from './services';
@@ -46,6 +48,8 @@ export class RegistryApp {
     readonly webhooks: WebhookDispatcher,
     /** The read replicas (DATABASE_READ_URLS), if any. */
     readonly replicas: ReplicaSet | undefined,
+    /** Prometheus metrics on a registry of this app's own (GET /metrics). */
+    readonly metrics: RegistryMetrics,
   ) {}
 
   static async create(options: {
@@ -58,6 +62,8 @@ export class RegistryApp {
     webhooks?: Partial<WebhookSettings>;
     /** Read replicas of a MySQL/MariaDB primary (defaults: 5 s lag bound, checked every 2 s). */
     readReplicas?: Pick<ReadReplicaSettings, 'urls'> & Partial<ReadReplicaSettings>;
+    /** Compiled (graphql-jit) execution; off while tracing, whose GraphQL spans wrap graphql-js resolvers (default on). */
+    compiledExecution?: boolean;
   }): Promise<RegistryApp> {
     const target = await detectFlavor(parseDatabaseUrl(options.databaseUrl), options.timeouts?.connectMs);
     const readUrls = options.readReplicas?.urls ?? [];
@@ -82,7 +88,8 @@ export class RegistryApp {
       await replicas.start();
       db.useReplicas(replicas);
     }
-    const apollo = createApolloServer(await buildRegistrySchema(), options.limits, options.log);
+    const apollo = createApolloServer(await buildRegistrySchema(), options.limits, options.log, [requestRecordPlugin()],
+      { compiled: options.compiledExecution ?? true });
     await apollo.start();
     const services = createServices(db, { driftSampleRetentionDays: options.driftSampleRetentionDays ?? 30 });
     const auth = await Authenticator.create(services.tokens, options.auth ?? {}, options.log);
@@ -91,7 +98,9 @@ export class RegistryApp {
     services.webhooks.allowPrivate = () => hookSettings.allowPrivate || auth.open;
     const webhooks = new WebhookDispatcher(db, options.log, hookSettings, services.webhooks.allowPrivate);
     sealer.onSealed(() => webhooks.wake());
-    const app = new RegistryApp(db, apollo, options.log, services, auth, sealer, webhooks, replicas);
+    const metrics = new RegistryMetrics(db, options.log);
+    webhooks.onOutcome = (status) => metrics.webhookOutcomes.inc({ outcome: status });
+    const app = new RegistryApp(db, apollo, options.log, services, auth, sealer, webhooks, replicas, metrics);
     sealer.start();
     webhooks.start();
     app.ready = true;
@@ -110,6 +119,8 @@ export class RegistryApp {
       driftSampleRetentionDays: config.DRIFT_SAMPLE_RETENTION_DAYS,
       webhooks: webhookSettings(config),
       readReplicas: readReplicaSettings(config),
+      // Traced requests run on graphql-js, whose resolvers the GraphQL instrumentation wraps.
+      compiledExecution: tracingSettings(config) === null,
     });
   }
 

@@ -80,6 +80,13 @@ const envSchema = z.object({
   WEBHOOK_TIMEOUT_MS: positiveInt.max(120_000).default(10_000),
   /** The dispatcher's fallback poll (it also wakes whenever audit events are sealed in this process). */
   WEBHOOK_POLL_MS: positiveInt.min(1_000).default(5_000),
+  /**
+   * OpenTelemetry traces (HTTP, GraphQL resolvers, mysql2) are exported over OTLP/HTTP (JSON) to this base URL
+   * (`/v1/traces` appended), the standard OTel variable; unset: tracing is off and costs nothing.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as http://collector:4318' }).optional(),
+  /** The `service.name` of the traces. */
+  OTEL_SERVICE_NAME: z.string().min(1).default('modelgraph'),
 }).refine((c) => c.DATABASE_READ_URLS.length === 0 || !c.DATABASE_URL.startsWith('sqlite:'), {
   path: ['DATABASE_READ_URLS'],
   message: 'needs a MySQL/MariaDB DATABASE_URL (SQLite has no replicas)',
@@ -128,6 +135,19 @@ export function webhookSettings(config: Config = loadConfig({})): WebhookSetting
     allowPrivate: config.WEBHOOK_ALLOW_PRIVATE, retryBaseMs: config.WEBHOOK_RETRY_BASE_MS, maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
     timeoutMs: config.WEBHOOK_TIMEOUT_MS, pollMs: config.WEBHOOK_POLL_MS,
   };
+}
+
+/** Where traces go and under which service name (src/observability/tracing.ts); null: tracing off. */
+export interface TracingSettings {
+  /** The OTLP/HTTP traces URL (the endpoint with `/v1/traces`). */
+  tracesUrl: string;
+  serviceName: string;
+}
+
+export function tracingSettings(config: Config): TracingSettings | null {
+  const endpoint = config.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (!endpoint) return null;
+  return { tracesUrl: `${endpoint.replace(/\/+$/, '')}/v1/traces`, serviceName: config.OTEL_SERVICE_NAME };
 }
 
 /** What identifies callers: the admin token and the SSO JWT settings (src/auth/authenticator.ts). */

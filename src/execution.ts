@@ -58,7 +58,7 @@ class Lru<K, V> {
  * schema, so parsing, validation, plugins, error formatting and masking stay Apollo's.
  *
  * A request asking for an inline trace (a router's `apollo-federation-include-trace: ftv1`) runs on
- * graphql-js instead: the inline-trace plugin times each field through the schema's resolvers, which only
+ * graphql-js instead (as does every request when compilation is off: OpenTelemetry's GraphQL spans): the inline-trace plugin times each field through the schema's resolvers, which only
  * graphql-js calls in the shape it expects.
  */
 export class CompiledExecution implements Gateway {
@@ -68,7 +68,12 @@ export class CompiledExecution implements Gateway {
   /** Counters for tests and diagnostics. */
   readonly stats = { compiled: 0, jit: 0, graphqlJs: 0 };
 
-  constructor(private readonly schema: GraphQLSchema, capacity = COMPILED_DOCUMENTS) {
+  constructor(
+    private readonly schema: GraphQLSchema,
+    capacity = COMPILED_DOCUMENTS,
+    /** False: every request runs on graphql-js (tracing wraps the schema's resolvers, which compiled code bypasses). */
+    private readonly compile = true,
+  ) {
     this.compiled = new Lru(capacity);
     this.seen = new Lru(capacity * 4);
   }
@@ -101,7 +106,7 @@ export class CompiledExecution implements Gateway {
   private async run(request: ExecutorRequest): Promise<ExecutionResult> {
     const { document, operationName, context } = request;
     const variables = request.request.variables ?? {};
-    if (request.request.http?.headers.get(TRACE_HEADER) === 'ftv1' || omitsVariables(request.operation, variables)) {
+    if (!this.compile || request.request.http?.headers.get(TRACE_HEADER) === 'ftv1' || omitsVariables(request.operation, variables)) {
       this.stats.graphqlJs++;
       return execute({ schema: this.schema, document, operationName, contextValue: context, variableValues: variables });
     }

@@ -6,9 +6,10 @@ import { httpLimits, type HttpLimits, type QueryLimits } from './config';
 import { Deadline, withDeadline } from './db/deadline';
 import { corsMiddleware } from './http-cors';
 import { Admission, busy } from './http-admission';
+import { metricsHandler, observeGraphql, observeRequests } from './observability/http';
 import { documentTooLarge } from './query-limits';
 
-/** POST/GET /graphql (Sandbox on GET with Accept: text/html), /health, /ready. */
+/** POST/GET /graphql (Sandbox on GET with Accept: text/html), /health, /ready, /metrics (Prometheus; keep it off public networks). */
 export function createHttpServer(app: RegistryApp, limits: QueryLimits, options: Partial<HttpLimits> = {}): Server {
   const http = { ...httpLimits(), ...options };
   const web = express();
@@ -20,9 +21,11 @@ export function createHttpServer(app: RegistryApp, limits: QueryLimits, options:
     const ok = app.ready && (await app.db.ready(http.READY_TIMEOUT_MS));
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'unavailable' });
   });
+  web.get('/metrics', metricsHandler(app));
   const apollo = expressMiddleware(app.apollo, { context: async ({ req }) => app.context({ headers: req.headers }) });
   web.use(
     '/graphql',
+    observeRequests(app),
     ...corsMiddleware(http.CORS_ORIGINS),
     new Admission(http.MAX_CONCURRENT_REQUESTS, http.MAX_QUEUED_REQUESTS, http.QUEUE_TIMEOUT_MS).middleware(),
     startDeadline(http.REQUEST_TIMEOUT_MS),
@@ -40,7 +43,7 @@ export function createHttpServer(app: RegistryApp, limits: QueryLimits, options:
     (_req: Request, res: Response, next: NextFunction) => withDeadline(res.locals.deadline as Deadline, next),
     async (req: Request, res: Response, next: NextFunction) => {
       try {
-        await apollo(req, res, next);
+        await observeGraphql(res, () => apollo(req, res, next));
       } catch (error) {
         // After a deadline answer the late result has nowhere to go.
         if (!res.headersSent) next(error);

@@ -1,9 +1,8 @@
 import 'reflect-metadata';
 import { once } from 'node:events';
-import { RegistryApp } from './app';
-import { ConfigError, httpLimits, loadConfig, openModeRefusal, type Config } from './config';
-import { createLogger } from './common/logger';
-import { createHttpServer } from './http';
+import type { RegistryApp } from './app';
+import { ConfigError, httpLimits, loadConfig, openModeRefusal, tracingSettings, type Config } from './config';
+import type { Tracing } from './observability/tracing';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -16,7 +15,16 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // Tracing's instrumentations patch express, graphql and mysql2 as they are first required: it starts before
+  // the rest of the server is loaded (config.ts, loaded above, requires only zod); without OTEL_EXPORTER_OTLP_ENDPOINT
+  // no OpenTelemetry module is loaded at all.
+  const traces = tracingSettings(config);
+  const tracing: Tracing | null = traces ? (await import('./observability/tracing.js')).startTracing(traces) : null;
+  const { createLogger } = await import('./common/logger.js');
+  const { RegistryApp } = await import('./app.js');
+  const { createHttpServer } = await import('./http.js');
   const log = createLogger(config.LOG_LEVEL);
+  if (traces) log.info({ url: traces.tracesUrl }, 'exporting traces (OTLP/HTTP)');
   let app: RegistryApp;
   try {
     app = await RegistryApp.fromConfig(config, log);
@@ -53,6 +61,7 @@ async function main(): Promise<void> {
     clearInterval(idle);
     clearTimeout(force);
     await app.stop();
+    await tracing?.shutdown().catch((error: unknown) => log.warn({ err: error }, 'traces still buffered could not be exported'));
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -10,7 +10,7 @@ import { ClientError, ErrorCode } from './common/errors';
 import type { Logger } from './common/logger';
 import { isDeadlineExceeded, isUnavailable } from './db/database';
 import { SANDBOX_DOCUMENT } from './sandbox-document';
-import { CompiledExecution } from './execution';
+import { COMPILED_DOCUMENTS, CompiledExecution } from './execution';
 import { costLimitPlugin, documentParseOptions, limitValidationRules } from './query-limits';
 
 /** Codes Apollo/graphql-js give to malformed requests: safe to show as they are. */
@@ -72,11 +72,12 @@ function errorLogPlugin(log: Logger): ApolloServerPlugin<Context> {
 /**
  * Operations run compiled (graphql-jit, `src/execution.ts`, from a document's second request on), plugged in
  * as Apollo's gateway executor; a request asking for a federation inline trace runs on graphql-js so the
- * trace plugin sees every field.
+ * trace plugin sees every field. With `compiled: false` (while OpenTelemetry tracing is on) every request does.
  */
-export function createApolloServer(schema: GraphQLSchema, limits: QueryLimits, log: Logger, extraPlugins: ApolloServerPlugin<Context>[] = []): ApolloServer<Context> {
+export function createApolloServer(schema: GraphQLSchema, limits: QueryLimits, log: Logger, extraPlugins: ApolloServerPlugin<Context>[] = [],
+  execution: { compiled?: boolean } = {}): ApolloServer<Context> {
   return new ApolloServer<Context>({
-    gateway: new CompiledExecution(schema),
+    gateway: new CompiledExecution(schema, COMPILED_DOCUMENTS, execution.compiled ?? true),
     includeStacktraceInErrorResponses: false,
     // main.ts owns shutdown (HTTP drain, then Apollo, then the database); a second stop() would hang.
     stopOnTerminationSignals: false,

@@ -1,4 +1,5 @@
 import type { Database } from '../db/database';
+import { observeLineageWalk } from '../observability/request-record';
 import type { LineageRelation } from './lineage-edge.entity';
 
 export type Direction = 'UP' | 'DOWN';
@@ -73,5 +74,6 @@ export async function walk(db: Database, roots: readonly string[], options: Walk
   const rows: { root: string; node: string; depth: number | string }[] = await db.manager.query(sql, [
     ...anchorParams, ...params, ...recursiveParams, options.limit + 1,
   ]);
+  observeLineageWalk(rows.length);
   return rows.map((r) => ({ root: r.root, node: r.node, depth: Number(r.depth) }));
 }

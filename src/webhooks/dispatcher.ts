@@ -48,6 +48,8 @@ export class WebhookDispatcher {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  /** Told each recorded attempt's outcome (the app's metrics count them). */
+  onOutcome: (status: DeliveryStatus) => void = () => undefined;
 
   constructor(
     private readonly db: Database,
@@ -218,6 +220,7 @@ export class WebhookDispatcher {
         lastDurationMs: outcome.durationMs, lastResponse: outcome.response, deliveredAt: outcome.ok ? at : null,
       })
       .where('id = :id AND claim = :claim', { id: head.id, claim }).execute());
+    this.onOutcome(status);
     if (status === DeliveryStatus.DEAD) this.log.warn({ delivery: head.id, webhook: head.webhookId, error: outcome.error }, 'webhook delivery dead-lettered');
   }
 }
