@@ -1,6 +1,6 @@
-import { AsyncResource } from 'node:async_hooks';
 import { IsNull, Not, type EntityManager } from 'typeorm';
 import type { Logger } from '../common/logger';
+import { Passes } from '../common/passes';
 import type { Database } from '../db/database';
 import { AuditEvent } from './audit-event.entity';
 import { chainHash } from './canonical';
@@ -23,19 +23,18 @@ const LEASE_WAIT_S = 5;
  * and retried by the next wake or sweep; it never fails a mutation.
  */
 export class AuditSealer {
-  /** The async context the sealer was created in (outside any request): wakes run in it. */
-  private readonly home = new AsyncResource('AuditSealer');
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = false;
+  private readonly passes: Passes;
   private readonly sealedListeners: (() => void)[] = [];
 
   constructor(
     private readonly db: Database,
     private readonly log: Logger,
     private readonly intervalMs: number,
-  ) {}
+  ) {
+    this.passes = new Passes('AuditSealer', async () => {
+      if (await this.sealPending() > 0) for (const listener of this.sealedListeners) listener();
+    }, (error) => this.log.error({ err: error }, 'audit events could not be sealed; retrying at the next sweep'));
+  }
 
   /** Called after each pass that sealed events (the webhook dispatcher wakes on it). */
   onSealed(listener: () => void): void {
@@ -44,48 +43,22 @@ export class AuditSealer {
 
   start(): void {
     onEventsCommitted(this.db, () => this.wake());
-    this.timer = setInterval(() => this.wake(), this.intervalMs);
-    this.timer.unref();
-    this.wake();
+    this.passes.start(this.intervalMs);
   }
 
   /** Asks for a pass soon; passes never overlap (a wake during one runs another after it). */
   wake(): void {
-    if (this.stopped) return;
-    this.home.runInAsyncScope(() => {
-      if (this.running) {
-        this.again = true;
-        return;
-      }
-      this.running = this.loop().finally(() => (this.running = undefined));
-    });
+    this.passes.wake();
   }
 
   /** Resolves once no pass is running (a test's way to wait for the events it made to be sealed). */
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
+  idle(): Promise<void> {
+    return this.passes.idle();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
     onEventsCommitted(this.db, null);
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.idle();
-  }
-
-  private async loop(): Promise<void> {
-    do {
-      this.again = false;
-      // After the current burst of promise work (the request answering): never ahead of the response.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      try {
-        if (await this.sealPending() > 0) for (const listener of this.sealedListeners) listener();
-      } catch (error) {
-        this.log.error({ err: error }, 'audit events could not be sealed; retrying at the next sweep');
-        return;
-      }
-    } while (this.again && !this.stopped);
+    await this.passes.stop();
   }
 
   /** Seals every committed, unsealed event; returns how many it sealed. */

@@ -1,10 +1,10 @@
-import { AsyncResource } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { AuditEvent } from '../audit/audit-event.entity';
 import type { EventType } from '../audit/event-type';
 import { now } from '../common/base.entity';
 import { newRecordId } from '../common/ids';
 import type { Logger } from '../common/logger';
+import { Passes } from '../common/passes';
 import type { WebhookSettings } from '../config';
 import type { Database } from '../db/database';
 import { postOnce, signature, type PostOutcome } from './post';
@@ -40,14 +40,10 @@ export function backoffMs(base: number, attempts: number): number {
  * at the next retry due, and every `pollMs` for what other processes sealed.
  */
 export class WebhookDispatcher {
-  private readonly home = new AsyncResource('WebhookDispatcher');
+  private readonly passes: Passes;
   private readonly abort = new AbortController();
   private readonly inFlight = new Set<Promise<void>>();
-  private poll: NodeJS.Timeout | undefined;
   private soon: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = false;
   /** Told each recorded attempt's outcome (the app's metrics count them). */
   onOutcome: (status: DeliveryStatus) => void = () => undefined;
 
@@ -57,53 +53,40 @@ export class WebhookDispatcher {
     private readonly settings: WebhookSettings,
     /** Whether private targets are allowed now (the setting, or open local mode). */
     private readonly allowPrivate: () => boolean,
-  ) {}
+  ) {
+    this.passes = new Passes('WebhookDispatcher', async () => {
+      await this.scan();
+      await this.dispatch();
+    }, (error) => {
+      if (!this.stopped) this.log.error({ err: error }, 'webhook pass failed; retrying at the next wake');
+    });
+  }
+
+  private get stopped(): boolean {
+    return this.passes.stopped;
+  }
 
   start(): void {
-    this.poll = setInterval(() => this.wake(), this.settings.pollMs);
-    this.poll.unref();
-    this.wake();
+    this.passes.start(this.settings.pollMs);
   }
 
   wake(): void {
-    if (this.stopped) return;
-    this.home.runInAsyncScope(() => {
-      if (this.running) {
-        this.again = true;
-        return;
-      }
-      this.running = this.loop().finally(() => (this.running = undefined));
-    });
+    this.passes.wake();
   }
 
   /** Resolves once no pass and no attempt is running. */
   async idle(): Promise<void> {
-    while (this.running || this.inFlight.size) {
-      await this.running;
+    do {
+      await this.passes.idle();
       await Promise.all([...this.inFlight]);
-    }
+    } while (this.passes.busy || this.inFlight.size);
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.poll);
+    this.passes.halt();
     clearTimeout(this.soon);
     this.abort.abort();
     await this.idle();
-  }
-
-  private async loop(): Promise<void> {
-    do {
-      this.again = false;
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      try {
-        await this.scan();
-        await this.dispatch();
-      } catch (error) {
-        if (!this.stopped) this.log.error({ err: error }, 'webhook pass failed; retrying at the next wake');
-        return;
-      }
-    } while (this.again && !this.stopped);
   }
 
   /** Turns newly sealed events into deliveries of every active webhook. */
@@ -128,7 +111,7 @@ export class WebhookDispatcher {
         if (moved.affected !== 1) return; // another process turned these events into deliveries
         for (let i = 0; i < rows.length; i += 100) await em.insert(WebhookDelivery, rows.slice(i, i + 100));
       });
-      if (events.length === SCAN_BATCH) this.again = true;
+      if (events.length === SCAN_BATCH) this.passes.another();
     }
   }
 
