@@ -1,5 +1,5 @@
 import { testEngine } from '../support/database';
-import { createServerDatabase, postGraphql, startServer, type RunningServer, type ServerDatabase } from '../support/http';
+import { postGraphql, sharedDatabaseServers, type RunningServer } from '../support/http';
 
 /**
  * Two server processes writing to one MariaDB/MySQL database: each seals under the database-wide lease
@@ -8,16 +8,7 @@ import { createServerDatabase, postGraphql, startServer, type RunningServer, typ
 const onMysql = testEngine() === 'mysql' ? describe : describe.skip;
 
 onMysql('audit chain across two server processes', () => {
-  let database: ServerDatabase;
-  const servers: RunningServer[] = [];
-  beforeAll(async () => {
-    database = await createServerDatabase();
-    for (let i = 0; i < 2; i++) servers.push(await startServer({ AUDIT_SEAL_INTERVAL_MS: '1000' }, { database }));
-  });
-  afterAll(async () => {
-    for (const s of servers) await s.dispose();
-    await database?.drop();
-  });
+  const { servers } = sharedDatabaseServers(2, { AUDIT_SEAL_INTERVAL_MS: '1000' });
 
   const gql = async (server: RunningServer, query: string, variables: Record<string, unknown> = {}, actor = 'tester') => {
     const res = await postGraphql(server.url, { query, variables }, { 'x-actor': actor });

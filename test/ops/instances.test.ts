@@ -1,6 +1,6 @@
 import { MIGRATIONS } from '../../src/db/migrations';
 import { testEngine } from '../support/database';
-import { createServerDatabase, postGraphql, startServer, type RunningServer, type ServerDatabase } from '../support/http';
+import { postGraphql, sharedDatabaseServers, startServer, type RunningServer, type ServerDatabase } from '../support/http';
 import { createEmptyDatabase, holdMigrationLock, queryUrl } from './support';
 
 type Gql = { data?: Record<string, any>; errors?: { message: string; extensions?: Record<string, unknown> }[] };
@@ -65,16 +65,8 @@ describe('a process starting while another holds the migration lock', () => {
 const onMysql = testEngine() === 'mysql' ? describe : describe.skip;
 
 onMysql('two processes under concurrent load', () => {
-  let database: ServerDatabase;
-  const servers: RunningServer[] = [];
-  beforeAll(async () => {
-    database = await createServerDatabase();
-    for (let i = 0; i < 2; i++) servers.push(await startServer({ AUDIT_SEAL_INTERVAL_MS: '1000' }, { database }));
-  });
-  afterAll(async () => {
-    for (const s of servers) await s.dispose();
-    await database?.drop();
-  });
+  const shared = sharedDatabaseServers(2, { AUDIT_SEAL_INTERVAL_MS: '1000' });
+  const { servers } = shared;
 
   it('keeps version sequences gap-free, one PRODUCTION version per model and one unbroken audit chain', async () => {
     const MODELS = 4;
@@ -115,7 +107,7 @@ onMysql('two processes under concurrent load', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(verification).toEqual({ ok: true, checked: total, firstBrokenSequence: null });
-    const sequences = await queryUrl(database.url, 'SELECT sequence FROM audit_event ORDER BY sequence');
+    const sequences = await queryUrl(shared.database.url, 'SELECT sequence FROM audit_event ORDER BY sequence');
     expect(sequences.map((r) => Number(r.sequence))).toEqual(Array.from({ length: total }, (_, i) => i + 1));
     // The figures for the operations notes.
     process.stdout.write(`two processes: ${MODELS} models x ${VERSIONS} versions created and promoted concurrently in ${ms} ms; `

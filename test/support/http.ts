@@ -192,3 +192,20 @@ export async function read(res: Response): Promise<HttpResult> {
   }
   return { status: res.status, headers: res.headers, text, json };
 }
+
+/**
+ * Several server processes on one fresh database (MySQL/MariaDB: SQLite has one serving process by design),
+ * started in `beforeAll` and stopped, with their database dropped, in `afterAll` of the calling describe.
+ */
+export function sharedDatabaseServers(count: number, env: Record<string, string>): { servers: RunningServer[]; database: ServerDatabase } {
+  const shared = { servers: [] as RunningServer[], database: undefined as unknown as ServerDatabase };
+  beforeAll(async () => {
+    shared.database = await createServerDatabase();
+    for (let i = 0; i < count; i++) shared.servers.push(await startServer(env, { database: shared.database }));
+  });
+  afterAll(async () => {
+    for (const s of shared.servers) await s.dispose();
+    await shared.database?.drop();
+  });
+  return shared;
+}

@@ -1,5 +1,5 @@
 import { testEngine } from '../support/database';
-import { createServerDatabase, postGraphql, startServer, type RunningServer, type ServerDatabase } from '../support/http';
+import { postGraphql, sharedDatabaseServers, type RunningServer } from '../support/http';
 import { Receiver, sleep } from './receiver';
 
 /**
@@ -10,18 +10,12 @@ import { Receiver, sleep } from './receiver';
 const onMysql = testEngine() === 'mysql' ? describe : describe.skip;
 
 onMysql('webhook delivery from two server processes', () => {
-  let database: ServerDatabase;
   let receiver: Receiver;
-  const servers: RunningServer[] = [];
+  const { servers } = sharedDatabaseServers(2, { WEBHOOK_RETRY_BASE_MS: '50', WEBHOOK_POLL_MS: '1000', WEBHOOK_TIMEOUT_MS: '5000', AUDIT_SEAL_INTERVAL_MS: '1000' });
   beforeAll(async () => {
-    database = await createServerDatabase();
     receiver = await new Receiver().start();
-    const env = { WEBHOOK_RETRY_BASE_MS: '50', WEBHOOK_POLL_MS: '1000', WEBHOOK_TIMEOUT_MS: '5000', AUDIT_SEAL_INTERVAL_MS: '1000' };
-    for (let i = 0; i < 2; i++) servers.push(await startServer(env, { database }));
   });
   afterAll(async () => {
-    for (const s of servers) await s.dispose();
-    await database?.drop();
     await receiver?.stop();
   });
 
