@@ -10,10 +10,10 @@ import { dirname, resolve } from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
 
-/** The repository root: the nearest folder with a package.json (this file runs from scripts/ and from dist/scripts/). */
+/** The repository root: the nearest folder holding schema/schema.graphql (this file runs from scripts/ and from dist/scripts/). */
 function repositoryRoot(from: string): string {
-  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(resolve(dir, 'package.json'))) return dir;
-  throw new Error(`no package.json above ${from}`);
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(resolve(dir, 'schema/schema.graphql'))) return dir;
+  throw new Error(`no schema/schema.graphql above ${from}`);
 }
 
 const ROOT = repositoryRoot(__dirname);
