@@ -12,9 +12,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Sqlite from 'better-sqlite3';
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { parseDatabaseUrl } from '../src/db/data-source';
-import { StoreError } from './store';
+import { parseArguments, runAsScript, runTool, StoreError } from './store';
 
 export interface BackupReport {
   file: string;
@@ -63,34 +63,16 @@ export async function backupSqlite(from: string, to: string): Promise<BackupRepo
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const program = new Command('db:backup')
     .requiredOption('--to <file>', 'the backup file to write (must not exist)')
-    .option('--from <url>', 'the store to back up (default DATABASE_URL, else sqlite:./data/registry.db)')
-    .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  try {
-    program.parse(argv, { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    throw error;
-  }
+    .option('--from <url>', 'the store to back up (default DATABASE_URL, else sqlite:./data/registry.db)');
+  const usage = parseArguments(program, argv);
+  if (usage !== null) return usage;
   const opts = program.opts<{ to: string; from?: string }>();
   const from = opts.from ?? (env.DATABASE_URL || 'sqlite:./data/registry.db');
-  try {
+  return runTool('db:backup', async () => {
     const report = await backupSqlite(from, opts.to);
     for (const t of report.tables) process.stdout.write(`  ${t.table.padEnd(28)} ${String(t.rows).padStart(8)} rows\n`);
     process.stdout.write(`backed up to ${report.file} (${report.bytes} bytes, integrity ok)\n`);
-    return 0;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`db:backup: ${error instanceof StoreError ? message : `failed: ${message}`}\n`);
-    return 1;
-  }
-}
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  }, (error: unknown) => {
-    process.stderr.write(`db:backup: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 1;
   });
 }
+
+if (require.main === module) runAsScript('db:backup', main);

@@ -13,12 +13,12 @@
  * Exit 0 copied and verified, 1 refused or failed, 2 usage.
  */
 import 'reflect-metadata';
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import type { DataSource, EntityMetadata, QueryRunner } from 'typeorm';
 import { runMigrationsLocked } from '../src/db/migration-lock';
 import {
-  appliedMigrations, DEFAULT_BATCH, KNOWN_MIGRATIONS, openStore, readBatches, redactUrl, StoreError, summarize,
-  tablesInDependencyOrder, unmappedTables, type TableSummary,
+  appliedMigrations, DEFAULT_BATCH, KNOWN_MIGRATIONS, openStore, parseArguments, readBatches, redactUrl, runAsScript, runTool,
+  StoreError, summarize, tablesInDependencyOrder, unmappedTables, type TableSummary,
 } from './store';
 
 export interface CopyReport {
@@ -161,37 +161,19 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command('db:copy')
     .requiredOption('--from <url>', 'the source database (sqlite:PATH, mysql://…, mariadb://…)')
     .requiredOption('--to <url>', 'the target database: new and empty (it is migrated here)')
-    .option('--batch <rows>', 'rows read per statement', String(DEFAULT_BATCH))
-    .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  try {
-    program.parse(argv, { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    throw error;
-  }
+    .option('--batch <rows>', 'rows read per statement', String(DEFAULT_BATCH));
+  const usage = parseArguments(program, argv);
+  if (usage !== null) return usage;
   const opts = program.opts<{ from: string; to: string; batch: string }>();
   const batch = Number(opts.batch);
   if (!Number.isInteger(batch) || batch < 1) {
     process.stderr.write('db:copy: --batch must be a positive integer\n');
     return 2;
   }
-  try {
+  return runTool('db:copy', async () => {
     const report = await copyStore({ from: opts.from, to: opts.to, batch, progress: (line) => process.stderr.write(`db:copy: ${line}\n`) });
     process.stdout.write(formatReport(report));
-    return 0;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`db:copy: ${error instanceof StoreError ? message : `failed: ${message}`}\n`);
-    return 1;
-  }
-}
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  }, (error: unknown) => {
-    process.stderr.write(`db:copy: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 1;
   });
 }
+
+if (require.main === module) runAsScript('db:copy', main);

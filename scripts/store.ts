@@ -1,16 +1,52 @@
 /**
- * What the store tools (db-copy.ts, db-backup.ts) share: opening a registry database outside the server,
- * its tables in dependency order, and a per-table checksum that is the same on every engine.
+ * What the store tools (db-copy.ts, db-backup.ts) share: their command-line frame (usage exit 2, refusals and
+ * failures exit 1), opening a registry database outside the server, its tables in dependency order, and a
+ * per-table checksum that is the same on every engine.
  */
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { CommanderError, type Command } from 'commander';
 import type { DataSource, EntityManager, EntityMetadata, ObjectLiteral } from 'typeorm';
 import { createDataSource, detectFlavor, parseDatabaseUrl } from '../src/db/data-source';
 import { MIGRATIONS } from '../src/db/migrations';
 import { ENTITIES } from '../src/modules';
 
 export class StoreError extends Error {}
+
+/** Parses a tool's arguments: null to go on, else the exit status (0 after --help, 2 for bad usage). */
+export function parseArguments(program: Command, argv: string[]): number | null {
+  program.exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  try {
+    program.parse(argv, { from: 'user' });
+    return null;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    throw error;
+  }
+}
+
+/** Runs a tool's work: 0 when done, 1 with one line on stderr when refused (StoreError) or failed. */
+export async function runTool(name: string, work: () => Promise<void>): Promise<number> {
+  try {
+    await work();
+    return 0;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${name}: ${error instanceof StoreError ? message : `failed: ${message}`}\n`);
+    return 1;
+  }
+}
+
+/** A tool's entry point when run as a script: its status becomes the exit code; a crash prints its stack. */
+export function runAsScript(name: string, main: (argv: string[]) => Promise<number>): void {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  }, (error: unknown) => {
+    process.stderr.write(`${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
 
 /** Rows read and written per statement. */
 export const DEFAULT_BATCH = 500;

@@ -2,7 +2,7 @@ import cors from 'cors';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
 /**
- * CORS for /graphql: browsers on the listed origins (`*`: any) may call it, with any request headers
+ * CORS for /graphql: browsers on the listed origins (`*` for every origin) may call it, with any request headers
  * (Authorization included; no cookies). A preflight from any other origin is answered 204 without
  * Access-Control-Allow-* headers, so the browser refuses; it never reaches admission or Apollo.
  */

@@ -6,7 +6,7 @@ import { DateColumn } from '../common/base.entity';
 import { LIMITS } from '../common/validation';
 import { Stage } from '../model-version/model-version.entity';
 
-/** Where `deploy` may route traffic when the policy does not say: any stage but ARCHIVED. */
+/** Where `deploy` may route traffic when the policy does not say: every stage but ARCHIVED. */
 export const DEFAULT_DEPLOYABLE_STAGES: readonly Stage[] = [Stage.NONE, Stage.STAGING, Stage.PRODUCTION];
 
 /** A model's promotion and deployment policy; it binds every role, ADMIN included. */
