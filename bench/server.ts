@@ -64,7 +64,9 @@ export async function startServer(options: { databaseUrl: string; adminToken: st
     REGISTRY_ADMIN_TOKEN: options.adminToken,
     LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL ?? 'warn',
   };
-  const child = spawn(process.execPath, [main], { env, stdio: ['ignore', log, log] });
+  // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server under load.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, main], { env, stdio: ['ignore', log, log] });
   const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
 
   const server: RunningServer = {
