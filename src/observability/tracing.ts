@@ -1,5 +1,6 @@
-import { context, SpanKind, trace } from '@opentelemetry/api';
+import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { GraphQLInstrumentation } from '@opentelemetry/instrumentation-graphql';
@@ -14,8 +15,8 @@ const UNTRACED = new Set(['/health', '/ready', '/metrics']);
 
 /**
  * Traces start only at a request this server receives (an HTTP server span); spans with no parent elsewhere
- * (startup, the audit sealer's and webhook dispatcher's polling SQL) are not recorded. A caller's sampled
- * `traceparent` is not honoured (no propagator is registered): each request starts its own trace.
+ * (startup, the audit sealer's and webhook dispatcher's polling SQL) are not recorded. A request carrying a
+ * W3C `traceparent` joins the caller's trace and follows its sampling decision (the parent-based sampler).
  */
 class RequestsOnly implements Sampler {
   shouldSample(_context: unknown, _traceId: string, _name: string, kind: SpanKind): SamplingResult {
@@ -45,6 +46,7 @@ export function startTracing(settings: TracingSettings): Tracing {
     spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: settings.tracesUrl }) })],
   });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(provider);
   const unregister = registerInstrumentations({
     tracerProvider: provider,

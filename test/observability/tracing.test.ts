@@ -104,6 +104,24 @@ describe('OpenTelemetry traces', () => {
     const text = JSON.stringify(bodies);
     expect(text).not.toContain(NAME); // variable values are never recorded (nor SQL parameters)
   });
+
+  it("joins a caller's W3C traceparent and follows its sampling decision", async () => {
+    bodies.length = 0;
+    server = await startServer({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const callerSpan = '00f067aa0ba902b7';
+    const sampled = await postGraphql(server.url, { query: '{ __typename }' }, { traceparent: `00-${traceId}-${callerSpan}-01` });
+    expect(sampled.json?.data).toEqual({ __typename: 'Query' });
+    const unsampledTrace = '0af7651916cd43dd8448eb211c80319c';
+    const unsampled = await postGraphql(server.url, { query: '{ __typename }' }, { traceparent: `00-${unsampledTrace}-b7ad6b7169203331-00` });
+    expect(unsampled.json?.data).toEqual({ __typename: 'Query' });
+    await server.stop();
+    const spans = bodies.flatMap((b) => b.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans.map((span) => ({ ...span, scope: s.scope?.name ?? '' })))));
+    const http = spans.filter((s) => s.kind === SERVER_KIND && s.scope.includes('instrumentation-http'));
+    expect(http.map((s) => [s.traceId, s.parentSpanId])).toEqual([[traceId, callerSpan]]);
+    expect(spans.every((s) => s.traceId === traceId)).toBe(true);
+    expect(spans.some((s) => s.scope.includes('instrumentation-graphql'))).toBe(true);
+  });
 });
 
 describe('tracing settings', () => {
