@@ -29,6 +29,19 @@ export async function machine(databaseUrl: string): Promise<Machine> {
   }
 }
 
+/** The seeded database's size (data and indexes) beside the InnoDB buffer pool that caches it. */
+export async function storageFit(databaseUrl: string): Promise<{ dataMb: number; bufferPoolMb: number }> {
+  const conn = await createConnection({ uri: databaseUrl, connectTimeout: 5_000 });
+  try {
+    const [size] = await conn.query('SELECT COALESCE(SUM(data_length + index_length), 0) AS bytes FROM information_schema.tables WHERE table_schema = DATABASE()');
+    const [pool] = await conn.query('SELECT @@innodb_buffer_pool_size AS bytes');
+    const mb = (rows: unknown) => Math.round(Number((rows as { bytes: number | string }[])[0]?.bytes ?? 0) / 2 ** 20);
+    return { dataMb: mb(size), bufferPoolMb: mb(pool) };
+  } finally {
+    await conn.end();
+  }
+}
+
 /** The checked-out commit, marked "+dirty" when the work tree has changes. */
 export function commit(): string {
   const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();

@@ -19,7 +19,7 @@ import { defaultQueryLimits } from '../src/config';
 import { StatementCapture } from './capture';
 import { createServerDatabase } from './common';
 import { drive, type Endpoints } from './drive';
-import { commit, machine } from './environment';
+import { commit, machine, storageFit } from './environment';
 import { parseOptions } from './options';
 import { startPeer, type Peer } from './peer';
 import { printTable, printTargets, targets, writeLost, type ResultRow, type WriteCheck } from './report';
@@ -68,6 +68,9 @@ async function main(): Promise<number> {
   console.log(`seeding (scale ${o.scale}${o.quick ? ', quick' : ''}): ${t.modelVersions} model versions, ${t.runs} runs, ${t.datasetVersions} dataset versions, ${t.deployments} deployments…`);
   const graph: SeededGraph = await seedGraph(app, size, (line) => console.log(line));
   console.log(`seeded in ${(graph.ms / 1000).toFixed(1)} s (${graph.throughApi} operations through the API, the rest batch-inserted)`);
+  const fit = await storageFit(database.url);
+  console.log(`data ${fit.dataMb} MB, InnoDB buffer pool ${fit.bufferPoolMb} MB${fit.dataMb > fit.bufferPoolMb
+    ? ': the data does not fit, so reads wait for storage (raise innodb_buffer_pool_size to compare scales)' : ''}`);
   const capture = new StatementCapture(app);
   const chainTip = graph.chain[graph.chain.length - 1];
   const lineageStatements = {
@@ -134,7 +137,7 @@ async function main(): Promise<number> {
     scale: o.scale,
     quick: o.quick,
     settings: { connections: o.connections, warmup: o.warmup, duration: o.duration, rounds: o.rounds, peer: o.peer },
-    seed: { size, totals: t, seconds: Number((graph.ms / 1000).toFixed(1)), throughApi: graph.throughApi },
+    seed: { size, totals: t, seconds: Number((graph.ms / 1000).toFixed(1)), throughApi: graph.throughApi, ...fit },
     results: rows,
     lineageStatements,
     peerShape,
