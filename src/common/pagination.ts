@@ -128,13 +128,15 @@ export async function paginate<E extends ObjectLiteral>(
   qb: SelectQueryBuilder<E>,
   sort: Sort<E>,
   pageArgs: PageArgsInput,
+  /** How the page's statement is run (default: `getMany`), e.g. with a statement-level optimizer setting. */
+  read: (page: SelectQueryBuilder<E>) => Promise<E[]> = (page) => page.getMany(),
 ): Promise<Page<E>> {
   const window = checkPageArgs(pageArgs);
   const counter = qb.clone();
   applyCursors(qb, sort, window);
   applyOrder(qb, readOrder(sort, window));
   // size + 1 rows tell whether another page exists (for a size of 0 too).
-  const rows = await qb.take(window.size + 1).getMany();
+  const rows = await read(qb.take(window.size + 1));
   let counted: Promise<number> | undefined;
   return { ...slicePage(rows, window), count: () => (counted ??= counter.getCount()), sort, key: keyOf(qb) };
 }

@@ -7,6 +7,7 @@ import { checkPageArgs, decodeCursor, slicePage, type PageWindow } from '../comm
 import { paginate, SortDirection, toConnection, type Connection, type PageArgs } from '../common/pagination';
 import type { JsonValue } from '../common/scalars';
 import { latestEvaluationPoint } from '../evaluation/latest-points';
+import { hydrateAll } from '../db/rows';
 import { ModelVersion, ModelVersionConnection } from './model-version.entity';
 import { ModelVersionSearchField, type MetricThreshold, type ModelVersionSearch, type ModelVersionSearchOrder } from './search.inputs';
 
@@ -195,6 +196,14 @@ async function byMetric(db: Database, filter: ModelVersionSearch | null, order: 
   });
 }
 
+/**
+ * MariaDB turns a filter's EXISTS conditions into semi-joins and may materialize one: every version passing a
+ * common threshold is read, then sorted (0.15–0.25 s at 100,000 versions, growing with the data). Without
+ * materialization it reads versions in the page's order and probes each condition, stopping once the page is
+ * full: 0.02 s there, and 0.12 s for a threshold almost nothing passes (which materialization answers at once).
+ */
+const WITHOUT_MATERIALIZATION = "SET STATEMENT optimizer_switch='materialization=off' FOR ";
+
 /** modelVersions(filter:, orderBy:): versions across every model, newest first unless ordered by a metric. */
 export async function searchVersions(
   db: Database, filter: ModelVersionSearch | null, order: ModelVersionSearchOrder | null, page: PageArgs,
@@ -202,5 +211,11 @@ export async function searchVersions(
   if (order?.field === ModelVersionSearchField.METRIC) return byMetric(db, filter, order, page);
   const qb = db.manager.createQueryBuilder(ModelVersion, 'mv');
   applySearchFilter(db, qb, filter, null);
-  return toConnection(ModelVersionConnection, await paginate(qb, { property: 'id', direction: order?.direction ?? SortDirection.DESC }, page));
+  const read = db.flavor === 'mariadb' && filter
+    ? async (q: SelectQueryBuilder<ModelVersion>) => {
+      const [sql, parameters] = q.getQueryAndParameters();
+      return hydrateAll(q, await db.manager.query(WITHOUT_MATERIALIZATION + sql, parameters));
+    }
+    : undefined;
+  return toConnection(ModelVersionConnection, await paginate(qb, { property: 'id', direction: order?.direction ?? SortDirection.DESC }, page, read));
 }

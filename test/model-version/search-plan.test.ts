@@ -32,6 +32,36 @@ describe('modelVersions search plan', () => {
     }
   });
 
+  it('answers a filter newest first in primary-key order, probing each threshold per version: no materialized set, no sort', async () => {
+    const manager = t.app.db.dataSource.manager;
+    const spy = jest.spyOn(t.app.db.dataSource.logger, 'logQuery');
+    let logged: [string, unknown[]][];
+    try {
+      const found = await t.gql<{ modelVersions: { nodes: { id: string }[] } }>(
+        `{ modelVersions(filter: { metrics: [{ key: "acc", gte: 0.5 }, { key: "loss", lt: 0.5 }] }, first: 20) { nodes { id } } }`);
+      expect(found.data?.modelVersions.nodes).toHaveLength(20);
+      logged = spy.mock.calls.map(([q, p]) => [q, (p ?? []) as unknown[]]);
+    } finally {
+      spy.mockRestore();
+    }
+    const [sql, params] = logged.find(([q]) => /FROM "?`?model_version`?"? "?`?mv/.test(q))!;
+    let text: string;
+    if (t.engine === 'sqlite') {
+      const rows: { detail: string }[] = await manager.query(`EXPLAIN QUERY PLAN ${sql}`, params);
+      text = rows.map((r) => r.detail).join('\n');
+      expect(text).not.toMatch(/TEMP B-TREE/);
+    } else {
+      // As run: MariaDB's statement carries its optimizer setting (`SET STATEMENT … FOR`), which EXPLAIN follows.
+      const explained = sql.replace(/^(SET STATEMENT .*? FOR )?/, (prefix) => `${prefix}EXPLAIN `);
+      const rows: Record<string, unknown>[] = await manager.query(explained, params);
+      text = rows.map((r) => `${String(r.select_type)} table=${String(r.table)} type=${String(r.type)} key=${String(r.key)} ${String(r.Extra ?? '')}`).join('\n');
+      expect(text.split('\n')[0]).toMatch(/table=mv type=index key=PRIMARY/);
+      expect(text).not.toMatch(/MATERIALIZED.*table=(sm|metric)|<subquery/);
+      expect(text).not.toMatch(/filesort/);
+    }
+    if (process.env.SHOW_PLAN) process.stdout.write(`${text}\n`);
+  });
+
   it('probes evaluations by index: an evaluation threshold is an index lookup per candidate, never a scan', async () => {
     const plan = await explainSearch(t.app.db, PLAN_EVALUATION_FILTER);
     const text = plan.join('\n');
