@@ -102,7 +102,11 @@ export function ConnectionType<E extends object>(name: string, nodeType: ClassTy
 export function toConnection<E extends object>(cls: ClassType<Connection<E>>, page: Page<E>): Connection<E> {
   const connection = new cls() as Connection<E> & { counter: () => Promise<number> };
   const cursorOf = (e: E) => encodeCursor(e[page.sort.property] as CursorValue, e[page.key] as CursorValue);
-  connection.edges = page.items.map((node) => ({ cursor: cursorOf(node), node }));
+  // Edges (a cursor per item) only for a query that asks for them: most read `nodes`.
+  let edges: Connection<E>['edges'] | undefined;
+  Object.defineProperty(connection, 'edges', {
+    get: () => (edges ??= page.items.map((node) => ({ cursor: cursorOf(node), node }))), enumerable: true, configurable: true,
+  });
   connection.nodes = page.items;
   connection.pageInfo = {
     hasNextPage: page.hasNextPage,
