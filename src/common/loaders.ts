@@ -30,7 +30,7 @@ interface Priming {
 
 /** Hands rows a statement read to other loaders of the request (see `Loaders.priming`). */
 export interface Primer {
-  prime<V>(def: LoaderDef<string, V | null>, key: string, value: V): void;
+  prime<V>(def: LoaderDef<string, V>, key: string, value: V): void;
 }
 
 /** The per-request loader cache. Mutations clear it, so later fields never read stale rows. */
@@ -113,22 +113,48 @@ export function rowsWhereIn<E extends ObjectLiteral>(
 }
 
 /**
+ * A batch function for loader `name` that answers the keys another statement of the request primed (see
+ * `Loaders.priming`; after any such statement under way) from its rows, and reads only the others.
+ */
+function unlessPrimed<V>(
+  name: string, loaders: Loaders, read: (keys: readonly string[]) => Promise<V[]>,
+): (keys: readonly string[]) => Promise<V[]> {
+  return async (keys) => {
+    const primed = (await loaders.primed(name)) as ReadonlyMap<string, V> | undefined;
+    if (!primed) return read(keys);
+    const missing = keys.filter((k) => !primed.has(k));
+    const found = missing.length ? await read(missing) : [];
+    const byKey = new Map(missing.map((k, i) => [k, found[i]]));
+    return keys.map((k) => (primed.has(k) ? primed.get(k)! : byKey.get(k)!));
+  };
+}
+
+/**
  * Rows by primary key (`WHERE id IN (…)`), null for a missing id. Rows another statement of the request
- * primed (see `Loaders.priming`) are not read again.
+ * primed are not read again.
  */
 export function byIdLoader<E extends ObjectLiteral & { id: string }>(name: string, entity: EntityTarget<E>): LoaderDef<string, E | null> {
   return defineLoader(name, (db, _params: void, loaders) =>
     new DataLoader<string, E | null, string>(
-      async (ids) => {
-        const primed = (await loaders.primed(name)) as ReadonlyMap<string, E> | undefined;
-        const missing = primed ? ids.filter((id) => !primed.has(id)) : ids;
-        const rows = missing.length ? await rowsWhereIn(db, entity, 'id', missing) : [];
+      unlessPrimed(name, loaders, async (ids) => {
+        const rows = await rowsWhereIn(db, entity, 'id', ids);
         const byId = new Map(rows.map((r) => [r.id, r]));
-        return ids.map((id) => byId.get(id) ?? primed?.get(id) ?? null);
-      },
+        return ids.map((id) => byId.get(id) ?? null);
+      }),
       { maxBatchSize: MAX_BATCH, cacheKeyFn: keyOf },
     ),
   );
+}
+
+function grouped<K, V>(keys: readonly K[], rows: V[], groupKey: (row: V) => string): V[][] {
+  const groups = new Map<string, V[]>();
+  for (const row of rows) {
+    const k = groupKey(row);
+    const list = groups.get(k);
+    if (list) list.push(row);
+    else groups.set(k, [row]);
+  }
+  return keys.map((k) => groups.get(keyOf(k)) ?? []);
 }
 
 /** Lists per parent key from one query for the whole batch. */
@@ -138,19 +164,23 @@ export function groupLoader<K, V>(
 ): (db: Database) => DataLoader<K, V[], string> {
   return (db) =>
     new DataLoader<K, V[], string>(
-      async (keys) => {
-        const rows = await fetch(db, keys);
-        const groups = new Map<string, V[]>();
-        for (const row of rows) {
-          const k = groupKey(row);
-          const list = groups.get(k);
-          if (list) list.push(row);
-          else groups.set(k, [row]);
-        }
-        return keys.map((k) => groups.get(keyOf(k)) ?? []);
-      },
+      async (keys) => grouped(keys, await fetch(db, keys), groupKey),
       { maxBatchSize: MAX_BATCH, cacheKeyFn: keyOf },
     );
+}
+
+/** A groupLoader by string key whose lists another statement of the request may prime (see `Loaders.priming`). */
+export function primableGroupLoader<V>(
+  name: string,
+  fetch: (db: Database, keys: readonly string[]) => Promise<V[]>,
+  groupKey: (row: V) => string,
+): LoaderDef<string, V[]> {
+  return defineLoader(name, (db, _params: void, loaders) =>
+    new DataLoader<string, V[], string>(
+      unlessPrimed(name, loaders, async (keys) => grouped(keys, await fetch(db, keys), groupKey)),
+      { maxBatchSize: MAX_BATCH },
+    ),
+  );
 }
 
 /** Rows by their unique name (exact, case-sensitive match on every engine). */

@@ -2,11 +2,12 @@ import DataLoader from 'dataloader';
 import { applyCommonFilter } from '../common/filters';
 import type { Database } from '../db/database';
 import { placeholders, selectRows, tableSql } from '../db/statements';
-import { byIdLoader, defineLoader, groupLoader, type Primer } from '../common/loaders';
+import { byIdLoader, defineLoader, groupLoader, MAX_BATCH, primableGroupLoader, type LoaderDef, type Primer } from '../common/loaders';
 import { Dataset, DatasetVersion } from '../dataset/dataset.entity';
 import { datasetById, datasetVersionById } from '../dataset/dataset.loaders';
 import { childPageLoader, SortDirection, type PageArgs, type Sort } from '../common/pagination';
 import { Model } from '../model/model.entity';
+import { modelById } from '../model/model.loaders';
 import { DatasetRole, ModelVersion, ModelVersionDataset } from './model-version.entity';
 import { ModelVersionOrderField, type ModelVersionFilter, type ModelVersionOrder } from './model-version.inputs';
 
@@ -53,7 +54,7 @@ export function versionSort(order: ModelVersionOrder | null): Sort<ModelVersion>
 }
 
 /** The newest version of each model (sequence = the model's version count). */
-export const latestVersionOf = defineLoader('latestVersionOf', groupLoader<string, ModelVersion>(
+export const latestVersionOf = primableGroupLoader<ModelVersion>('latestVersionOf',
   (db, modelIds) => {
     const manager = db.manager;
     const mv = tableSql(manager, ModelVersion, 'mv');
@@ -65,7 +66,36 @@ export const latestVersionOf = defineLoader('latestVersionOf', groupLoader<strin
     return mv.read(manager, `${select}${placeholders(modelIds.length)})`, modelIds);
   },
   (v) => v.modelId,
-));
+);
+
+/**
+ * Models by id or by name read with their latest version in one statement (for `model { latestVersion }`):
+ * the rows prime the request's latestVersionOf and modelById loaders.
+ */
+export const modelByIdWithLatest = modelWithLatestLoader('modelByIdWithLatest', 'id');
+export const modelByNameWithLatest = modelWithLatestLoader('modelByNameWithLatest', 'name');
+
+function modelWithLatestLoader(name: string, property: 'id' | 'name'): LoaderDef<string, Model | null> {
+  return defineLoader(name, (db, _p: void, loaders) =>
+    new DataLoader<string, Model | null, string>((keys) => loaders.priming([latestVersionOf, modelById], async (primer) => {
+      const manager = db.manager;
+      const m = tableSql(manager, Model, 'e');
+      const lv = tableSql(manager, ModelVersion, 'lv');
+      const select = m.statement(`withLatest:${property}`, () => `SELECT ${m.columns}, ${lv.columns} FROM ${m.from} `
+        + `LEFT JOIN ${lv.from} ON ${lv.column('modelId')} = ${m.column('id')} AND ${lv.column('sequence')} = ${m.column('versionCount')} `
+        + `WHERE ${m.column(property)} IN (`);
+      const rows = await selectRows(manager, `${select}${placeholders(keys.length)})`, keys);
+      const found = new Map<string, Model>();
+      for (const row of rows) {
+        const model = m.hydrate(row);
+        found.set(model[property], model);
+        primer.prime(modelById, model.id, model);
+        primer.prime(latestVersionOf, model.id, lv.has(row) ? [lv.hydrate(row)] : []);
+      }
+      return keys.map((k) => found.get(k) ?? null);
+    }), { maxBatchSize: MAX_BATCH }),
+  );
+}
 
 const OLDEST_FIRST = { property: 'id', direction: SortDirection.ASC } as const;
 
