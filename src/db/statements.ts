@@ -43,6 +43,13 @@ export class TableSql<E extends ObjectLiteral> {
     return this.primaryKeys.every((k) => raw[k] != null);
   }
 
+  /** The primary key of this alias's entity in a raw row (single-column keys), undefined when the row carries none. */
+  id(raw: Record<string, unknown>): string | undefined {
+    if (this.primaryKeys.length !== 1) throw new Error(`${this.alias} has no single-column primary key`);
+    const value = raw[this.primaryKeys[0]];
+    return value == null ? undefined : String(value);
+  }
+
   /** The qualified, quoted column of a property: `"e"."model_id"`. */
   column(property: string): string {
     const column = this.byProperty.get(property);

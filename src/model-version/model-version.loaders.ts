@@ -121,9 +121,10 @@ export const usedByPages = defineLoader('usedByPages', (db, p: { page: PageArgs;
 );
 
 /**
- * Dataset links of each model version, read in one statement with the dataset versions they point to (and,
- * `WithDatasets`, those versions' datasets): the rows prime the request's datasetVersionById (and
- * datasetById) loaders, so `datasets { datasetVersion { dataset } }` issues no statement of its own.
+ * Dataset links of each model version, read in one statement with the dataset versions they point to (each
+ * link's `datasetVersion`, absent for a link to no row) and, `WithDatasets`, those versions' datasets: the
+ * rows also prime the request's datasetVersionById (and datasetById) loaders, so
+ * `datasets { datasetVersion { dataset } }` issues no statement of its own.
  */
 export const datasetsOfVersion = defineLoader('datasetsOfVersion', (db, _p: void, loaders) =>
   groupLoader<string, ModelVersionDataset>(
@@ -141,7 +142,8 @@ async function linksWithVersions(db: Database, versionIds: readonly string[], pr
   const mvd = tableSql(manager, ModelVersionDataset, 'mvd');
   const dv = tableSql(manager, DatasetVersion, 'dv');
   const d = tableSql(manager, Dataset, 'd');
-  // LEFT JOINs: the links are the answer whatever they point to (a missing row is simply not primed).
+  // LEFT JOINs: the links are the answer whatever they point to. A dataset version's columns repeat on each
+  // link to it (fewer rows, as separate statements or a UNION would send, cost the database more than that).
   const select = mvd.statement(withDatasets ? 'linksWithDatasets' : 'linksWithVersions', () =>
     `SELECT ${mvd.columns}, ${dv.columns}${withDatasets ? `, ${d.columns}` : ''} FROM ${mvd.from} `
       + `LEFT JOIN ${dv.from} ON ${dv.column('id')} = ${mvd.column('datasetVersionId')} `
@@ -149,16 +151,24 @@ async function linksWithVersions(db: Database, versionIds: readonly string[], pr
       + `WHERE ${mvd.column('modelVersionId')} IN (`);
   const order = mvd.statement('linksOrder', () => `) ORDER BY ${mvd.column('datasetVersionId')} ASC`);
   const rows = await selectRows(manager, select + placeholders(versionIds.length) + order, versionIds);
-  const links: ModelVersionDataset[] = [];
-  for (const row of rows) {
-    links.push(mvd.hydrate(row));
-    if (!dv.has(row)) continue;
-    const version = dv.hydrate(row);
-    primer.prime(datasetVersionById, version.id, version);
-    if (withDatasets && d.has(row)) {
-      const dataset = d.hydrate(row);
-      primer.prime(datasetById, dataset.id, dataset);
+  // Each dataset version and dataset becomes an entity once, however many links lead to it.
+  const versions = new Map<string, DatasetVersion>();
+  const datasets = new Set<string>();
+  return rows.map((row) => {
+    const link = mvd.hydrate(row);
+    const versionId = dv.id(row);
+    if (versionId === undefined) return link;
+    let version = versions.get(versionId);
+    if (!version) {
+      versions.set(versionId, (version = dv.hydrate(row)));
+      primer.prime(datasetVersionById, versionId, version);
+      const datasetId = withDatasets ? d.id(row) : undefined;
+      if (datasetId !== undefined && !datasets.has(datasetId)) {
+        datasets.add(datasetId);
+        primer.prime(datasetById, datasetId, d.hydrate(row));
+      }
     }
-  }
-  return links;
+    link.datasetVersion = version;
+    return link;
+  });
 }

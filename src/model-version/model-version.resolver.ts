@@ -4,12 +4,10 @@ import { Role } from '../auth/role';
 import type { Context } from '../context';
 import { callerOf } from '../audit/record';
 import { isIdOf } from '../common/ids';
-import { present } from '../common/loaders';
 import { selects } from '../common/selection';
 import { PageArgs, toConnection, type Connection } from '../common/pagination';
 import { Metric, metricsByEntity } from '../common/metrics';
 import { Tag, tagsByEntity } from '../common/tags';
-import { datasetVersionById } from '../dataset/dataset.loaders';
 import { Model } from '../model/model.entity';
 import { modelById, modelByName } from '../model/model.loaders';
 import { Run } from '../run/run.entity';
@@ -61,10 +59,9 @@ export class ModelVersionResolver {
 
   @FieldResolver(() => [DatasetUsage])
   async datasets(@Root() v: ModelVersion, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<DatasetUsage[]> {
-    // The links' statement reads their dataset versions (and, when asked for, datasets) too.
+    // The links' statement reads their dataset versions (and, when asked for, datasets) too; a link to no row is left out.
     const links = await ctx.loaders.get(selects(info, 'datasetVersion.dataset') ? datasetsOfVersionWithDatasets : datasetsOfVersion).load(v.id);
-    const versions = await ctx.loaders.get(datasetVersionById).loadMany(links.map((l) => l.datasetVersionId));
-    return links.flatMap((l, i) => present([versions[i]]).map((datasetVersion) => ({ role: l.role, datasetVersion })));
+    return links.flatMap((l) => (l.datasetVersion ? [{ role: l.role, datasetVersion: l.datasetVersion }] : []));
   }
 
   @FieldResolver(() => ModelVersion, { nullable: true, description: 'The version it was derived from' })
