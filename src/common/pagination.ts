@@ -192,7 +192,7 @@ export function childPageLoader<E extends ObjectLiteral>(
   spec: ChildListSpec<E>,
   pageArgs: PageArgsInput,
 ): DataLoader<string, Page<E>, string> {
-  if (!spec.entity === !spec.query) throw new Error('a child list names its entity or its query, not both');
+  if (!spec.entity === !spec.query) throw new Error('a child list names either its entity or its query');
   if (spec.entity && !spec.parentProperty) throw new Error('a child list of a plain table needs its parentProperty');
   const counts = childCountLoader(db, spec);
   let key: (keyof E & string) | undefined;
