@@ -1,8 +1,7 @@
 import { Directive, Field, Float, InputType, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, Index, PrimaryGeneratedColumn, type EntityManager } from 'typeorm';
 import { DateColumn, now } from './base.entity';
-import { readEntities } from '../db/rows';
-import { defineLoader, groupLoader } from './loaders';
+import { defineLoader, groupLoader, rowsWhereIn } from './loaders';
 import { ConnectionType } from './pagination';
 import { IntRange, LIMITS, MaxChars } from './validation';
 
@@ -62,7 +61,7 @@ export class MetricInput {
 export const metricsByEntity = defineLoader(
   'metricsByEntity',
   groupLoader<string, Metric>(
-    (db, ids) => readEntities(db.manager.createQueryBuilder(Metric, 'm').where('m.entityId IN (:...ids)', { ids: [...ids] }).orderBy('m.id', 'ASC')),
+    (db, ids) => rowsWhereIn(db, Metric, 'entityId', ids, 'id'),
     (m) => m.entityId,
   ),
 );

@@ -1,4 +1,5 @@
-import { Authorized, Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root, type ClassType } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Authorized, Arg, Args, Ctx, FieldResolver, Info, Mutation, Query, Resolver, Root, type ClassType } from 'type-graphql';
 import { Role } from '../auth/role';
 import type { Context } from '../context';
 import { callerOf } from '../audit/record';
@@ -10,6 +11,7 @@ import type { LoaderDef } from './loaders';
 import { findByIdOrName } from './lookup';
 import type { NamedAggregateService, NamedCreateInput, NamedEntity } from './named-aggregate.service';
 import { PageArgs, toConnection, type Connection } from './pagination';
+import { selects } from './selection';
 import { Tag, tagsByEntity } from './tags';
 
 export interface NamedAggregateResolverSpec<E extends NamedEntity, I extends NamedCreateInput, F extends NamedFilter> {
@@ -22,6 +24,8 @@ export interface NamedAggregateResolverSpec<E extends NamedEntity, I extends Nam
   names: { one: string; list: string; create: string };
   byId: LoaderDef<string, E | null>;
   byName: LoaderDef<string, E | null>;
+  /** Loaders for `x(id:, name:)` that read `field` of the row in the same statement, used when it is selected. */
+  ahead?: { field: string; byId: LoaderDef<string, E | null>; byName: LoaderDef<string, E | null> };
   service: (services: Services) => NamedAggregateService<E, I, F>;
 }
 
@@ -41,8 +45,9 @@ export function NamedAggregateResolver<E extends NamedEntity, I extends NamedCre
   abstract class NamedAggregateResolverClass extends ownFields {
     @Authorized(Role.VIEWER)
     @Query(() => spec.type, { name: spec.names.one, nullable: true, description: 'By id or by exact name' })
-    one(@Ctx() ctx: Context, @Args() { id, name }: ByIdOrNameArgs): Promise<E | null> {
-      return findByIdOrName(spec.node, ctx.loaders.get(spec.byId), ctx.loaders.get(spec.byName), id, name);
+    one(@Ctx() ctx: Context, @Args() { id, name }: ByIdOrNameArgs, @Info() info: GraphQLResolveInfo): Promise<E | null> {
+      const loaders = spec.ahead && selects(info, spec.ahead.field) ? spec.ahead : spec;
+      return findByIdOrName(spec.node, ctx.loaders.get(loaders.byId), ctx.loaders.get(loaders.byName), id, name);
     }
 
     @Authorized(Role.VIEWER)

@@ -3,8 +3,9 @@ import { ArgsType, Directive, Field, Int, ObjectType, registerEnumType, type Cla
 import type { EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { Database } from '../db/database';
 import { hydrator, readEntities } from '../db/rows';
+import { placeholders, tableSql, type TableSql } from '../db/statements';
 import {
-  applyCursors, checkPageArgs, DEFAULT_PAGE_SIZE, encodeCursor, keyOf, MAX_PAGE_SIZE, readOrder, slicePage, SortDirection,
+  applyCursors, checkPageArgs, decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, flip, keyOf, MAX_PAGE_SIZE, readOrder, slicePage, SortDirection,
   type CursorValue, type PageArgsInput, type PageWindow, type Sort,
 } from './cursors';
 import { MAX_BATCH } from './loaders';
@@ -146,13 +147,24 @@ export async function paginate<E extends ObjectLiteral>(
 }
 
 export interface ChildListSpec<E extends ObjectLiteral> {
-  /** The filtered query over the child table (joined to a link table if need be), without the parent condition. */
-  query: (db: Database) => SelectQueryBuilder<E>;
+  /**
+   * The child table when the list is all its rows under a parent (`parentProperty`): its statements are
+   * written once per shape (db/statements.ts), not built per batch…
+   */
+  entity?: EntityTarget<E>;
+  /** …or the filtered query over the child table (joined to a link table if need be), without the parent condition. */
+  query?: (db: Database) => SelectQueryBuilder<E>;
   /** The parent key: a property of the child… */
   parentProperty?: keyof E & string;
   /** …or a column of a joined link table, as `alias.column` (then a child may appear under several parents). */
   parentColumn?: string;
   sort: Sort<E>;
+}
+
+/** The spec's query as a QueryBuilder (for a plain table, the whole table). */
+function queryOf<E extends ObjectLiteral>(db: Database, spec: ChildListSpec<E>): SelectQueryBuilder<E> {
+  if (spec.query) return spec.query(db);
+  return db.manager.createQueryBuilder(spec.entity!, 'c');
 }
 
 function parentExpression<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>, spec: ChildListSpec<E>): string {
@@ -163,7 +175,7 @@ function parentExpression<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>, sp
 /** Item counts per parent, one GROUP BY statement per batch. */
 function childCountLoader<E extends ObjectLiteral>(db: Database, spec: ChildListSpec<E>): DataLoader<string, number, string> {
   return new DataLoader<string, number, string>(async (parentIds) => {
-    const qb = spec.query(db);
+    const qb = queryOf(db, spec);
     const parent = parentExpression(qb, spec);
     const rows = await qb
       .select(parent, 'parent')
@@ -186,20 +198,30 @@ export function childPageLoader<E extends ObjectLiteral>(
   spec: ChildListSpec<E>,
   pageArgs: PageArgsInput,
 ): DataLoader<string, Page<E>, string> {
+  if (!spec.entity === !spec.query) throw new Error('a child list names either its entity or its query');
+  if (spec.entity && !spec.parentProperty) throw new Error('a child list of a plain table needs its parentProperty');
   const counts = childCountLoader(db, spec);
+  let key: (keyof E & string) | undefined;
   return new DataLoader<string, Page<E>, string>(async (parentIds) => {
     const window = checkPageArgs(pageArgs);
-    const key = keyOf(spec.query(db));
+    key ??= spec.entity ? tableKey(tableSql(db.manager, spec.entity, 'c')) : keyOf(spec.query!(db));
     // One parent (a run's metric history, say): a plain LIMIT reads one page of the index, where the
     // window would rank every child of the parent.
-    const groups = parentIds.length === 1
-      ? new Map([[parentIds[0], await oneParentRows(db, spec, window, parentIds[0])]])
-      : await windowedRows(db, spec, window, parentIds);
+    let groups: Map<string, E[]>;
+    if (spec.entity) {
+      groups = parentIds.length === 1
+        ? new Map([[parentIds[0], await oneParentTableRows(db, spec as TableListSpec<E>, key, window, parentIds[0])]])
+        : await windowedTableRows(db, spec as TableListSpec<E>, key, window, parentIds);
+    } else {
+      groups = parentIds.length === 1
+        ? new Map([[parentIds[0], await oneParentRows(db, spec, window, parentIds[0])]])
+        : await windowedRows(db, spec, window, parentIds);
+    }
     return parentIds.map((p) => ({
-      ...slicePage(sortRows(groups.get(p) ?? [], readOrder(spec.sort, window), key), window),
+      ...slicePage(sortRows(groups.get(p) ?? [], readOrder(spec.sort, window), key!), window),
       count: () => counts.load(p),
       sort: spec.sort,
-      key,
+      key: key!,
     }));
   }, { maxBatchSize: MAX_BATCH });
 }
@@ -207,7 +229,7 @@ export function childPageLoader<E extends ObjectLiteral>(
 async function oneParentRows<E extends ObjectLiteral>(
   db: Database, spec: ChildListSpec<E>, window: PageWindow, parentId: string,
 ): Promise<E[]> {
-  const qb = spec.query(db);
+  const qb = spec.query!(db);
   qb.andWhere(`${parentExpression(qb, spec)} = :onlyParent`, { onlyParent: parentId });
   applyCursors(qb, spec.sort, window);
   applyOrder(qb, readOrder(spec.sort, window));
@@ -219,7 +241,7 @@ async function windowedRows<E extends ObjectLiteral>(
   db: Database, spec: ChildListSpec<E>, window: PageWindow, parentIds: readonly string[],
 ): Promise<Map<string, E[]>> {
   const order = readOrder(spec.sort, window);
-  const inner = spec.query(db);
+  const inner = spec.query!(db);
   const a = inner.alias;
   const key = keyOf(inner);
   const keyColumn = columnOf(inner, key);
@@ -252,6 +274,91 @@ async function windowedRows<E extends ObjectLiteral>(
     byId.set(id, entity);
     const parentKey = String(row.w_parent);
     (groups.get(parentKey) ?? groups.set(parentKey, []).get(parentKey)!).push(entity);
+  }
+  return groups;
+}
+
+type TableListSpec<E extends ObjectLiteral> = ChildListSpec<E> & { entity: EntityTarget<E>; parentProperty: keyof E & string };
+
+function tableKey<E extends ObjectLiteral>(t: TableSql<E>): keyof E & string {
+  if (t.primary.length !== 1) throw new Error(`a paged list needs a single-column primary key (${t.alias})`);
+  return t.primary[0];
+}
+
+/** The keyset conditions of the window's cursors (as applyCursors), as SQL over table `t` and its parameters. */
+function cursorSql<E extends ObjectLiteral>(t: TableSql<E>, key: keyof E & string, sort: Sort<E>, window: PageWindow): { sql: string; params: CursorValue[] } {
+  let sql = '';
+  const params: CursorValue[] = [];
+  const keyset = (s: Sort<E>, cursor: string, argument: 'after' | 'before') => {
+    const [value, id] = decodeCursor(cursor, argument);
+    const op = s.direction === SortDirection.ASC ? '>' : '<';
+    const k = t.column(key);
+    if (s.property === key) {
+      sql += ` AND ${k} ${op} ?`;
+      params.push(id);
+    } else {
+      const c = t.column(s.property);
+      sql += ` AND (${c} ${op} ? OR (${c} = ? AND ${k} ${op} ?))`;
+      params.push(value, value, id);
+    }
+  };
+  if (window.after) keyset(sort, window.after, 'after');
+  if (window.before) keyset(flip(sort), window.before, 'before');
+  return { sql, params };
+}
+
+/** `ORDER BY` of a reading order over table `t` (the key breaks ties). */
+function orderSql<E extends ObjectLiteral>(t: TableSql<E>, key: keyof E & string, order: Sort<E>): string {
+  return order.property === key
+    ? `${t.column(key)} ${order.direction}`
+    : `${t.column(order.property)} ${order.direction}, ${t.column(key)} ${order.direction}`;
+}
+
+/** One parent's page of a plain table: `WHERE parent = ? … ORDER BY … LIMIT size+1`. */
+async function oneParentTableRows<E extends ObjectLiteral>(
+  db: Database, spec: TableListSpec<E>, key: keyof E & string, window: PageWindow, parentId: string,
+): Promise<E[]> {
+  const manager = db.manager;
+  const t = tableSql(manager, spec.entity, 'c');
+  const order = readOrder(spec.sort, window);
+  const cursors = cursorSql(t, key, spec.sort, window);
+  const [head, tail] = t.statement(`page1:${spec.parentProperty}:${order.property}:${order.direction}`, () => [
+    `SELECT ${t.columns} FROM ${t.from} WHERE ${t.column(spec.parentProperty)} = ?`,
+    ` ORDER BY ${orderSql(t, key, order)} LIMIT ?`,
+  ]);
+  return t.read(manager, head + cursors.sql + tail, [parentId, ...cursors.params, window.size + 1]);
+}
+
+/**
+ * Up to size+1 rows per parent of a plain table, in one statement: the window ranks ids over the
+ * (parent, order) index, then the page's rows are read by id.
+ */
+async function windowedTableRows<E extends ObjectLiteral>(
+  db: Database, spec: TableListSpec<E>, key: keyof E & string, window: PageWindow, parentIds: readonly string[],
+): Promise<Map<string, E[]>> {
+  const manager = db.manager;
+  const page = tableSql(manager, spec.entity, 'page');
+  const inner = tableSql(manager, spec.entity, 'c');
+  const order = readOrder(spec.sort, window);
+  const cursors = cursorSql(inner, key, spec.sort, window);
+  const [head, middle, tail] = page.statement(`pages:${spec.parentProperty}:${order.property}:${order.direction}`, () => {
+    const parent = inner.column(spec.parentProperty);
+    return [
+      `SELECT ${page.columns} FROM ${page.from} INNER JOIN (SELECT ${inner.column(key)} AS id, `
+        + `ROW_NUMBER() OVER (PARTITION BY ${parent} ORDER BY ${orderSql(inner, key, order)}) AS rn `
+        + `FROM ${inner.from} WHERE ${parent} IN (`,
+      ')',
+      `) w ON w.id = ${page.column(key)} WHERE w.rn <= ?`,
+    ];
+  });
+  const rows = await page.read(manager, head + placeholders(parentIds.length) + middle + cursors.sql + tail,
+    [...parentIds, ...cursors.params, window.size + 1]);
+  const groups = new Map<string, E[]>();
+  for (const row of rows) {
+    const parentKey = String(row[spec.parentProperty]);
+    const list = groups.get(parentKey);
+    if (list) list.push(row);
+    else groups.set(parentKey, [row]);
   }
   return groups;
 }

@@ -11,7 +11,7 @@ export const datasetVersionById = byIdLoader('datasetVersionById', DatasetVersio
 /** Dataset.versions pages, newest first, batched across datasets. */
 export const datasetVersionPages = defineLoader('datasetVersionPages', (db, page: PageArgs) =>
   childPageLoader(db, {
-    query: (d) => d.manager.createQueryBuilder(DatasetVersion, 'dv'),
+    entity: DatasetVersion,
     parentProperty: 'datasetId',
     sort: { property: 'sequence', direction: SortDirection.DESC },
   }, page),

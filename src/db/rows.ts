@@ -1,4 +1,5 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { Driver } from 'typeorm/driver/Driver';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
 
@@ -10,6 +11,11 @@ interface Plan {
 
 const plans = new WeakMap<EntityMetadata, Map<string, Plan>>();
 
+/** The columns an entity row is read from: every stored one (a relation's join column through its own property, e.g. modelId). */
+export function storedColumns(metadata: EntityMetadata): ColumnMetadata[] {
+  return metadata.columns.filter((c) => !c.isVirtual && !c.embeddedMetadata);
+}
+
 function planFor(metadata: EntityMetadata, alias: string): Plan {
   let byAlias = plans.get(metadata);
   if (!byAlias) plans.set(metadata, (byAlias = new Map()));
@@ -19,9 +25,8 @@ function planFor(metadata: EntityMetadata, alias: string): Plan {
     if (typeof metadata.target !== 'function' || !target.prototype) throw new Error(`entity ${metadata.name} has no class`);
     plan = {
       prototype: target.prototype,
-      // A relation's join column is read through its own property (modelId…); the relation object is never loaded here.
-      fields: metadata.columns.filter((c) => !c.isVirtual && !c.embeddedMetadata)
-        .map((column) => ({ property: column.propertyName, key: `${alias}_${column.databaseName}`, column })),
+      // The relation object itself is never loaded here.
+      fields: storedColumns(metadata).map((column) => ({ property: column.propertyName, key: `${alias}_${column.databaseName}`, column })),
     };
     byAlias.set(alias, plan);
   }
@@ -47,8 +52,16 @@ export function hydrateAll<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>, r
 export function hydrator<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>): (raw: Record<string, unknown>) => E {
   const main = qb.expressionMap.mainAlias;
   if (!main?.hasMetadata) throw new Error('readEntities needs an entity query');
-  const plan = planFor(main.metadata, main.name);
-  const driver = qb.connection.driver;
+  return aliasHydrator<E>(main.metadata, main.name, qb.connection.driver);
+}
+
+/**
+ * A function from a raw row to the entity selected under `alias` (as `alias_column` keys, the way TypeORM
+ * names them): one statement may carry several entities under different aliases. Values are converted by
+ * the driver as TypeORM would (dates, JSON, booleans differ between engines).
+ */
+export function aliasHydrator<E extends ObjectLiteral>(metadata: EntityMetadata, alias: string, driver: Driver): (raw: Record<string, unknown>) => E {
+  const plan = planFor(metadata, alias);
   return (raw) => {
     const entity = Object.create(plan.prototype) as Record<string, unknown>;
     for (const { property, key, column } of plan.fields) {

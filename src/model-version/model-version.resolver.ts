@@ -1,13 +1,13 @@
-import { Authorized, Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Authorized, Arg, Args, Ctx, FieldResolver, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Role } from '../auth/role';
 import type { Context } from '../context';
 import { callerOf } from '../audit/record';
 import { isIdOf } from '../common/ids';
-import { present } from '../common/loaders';
+import { selects } from '../common/selection';
 import { PageArgs, toConnection, type Connection } from '../common/pagination';
 import { Metric, metricsByEntity } from '../common/metrics';
 import { Tag, tagsByEntity } from '../common/tags';
-import { datasetVersionById } from '../dataset/dataset.loaders';
 import { Model } from '../model/model.entity';
 import { modelById, modelByName } from '../model/model.loaders';
 import { Run } from '../run/run.entity';
@@ -15,7 +15,7 @@ import { runById } from '../run/run.loaders';
 import { DatasetUsage, ModelVersion, ModelVersionConnection } from './model-version.entity';
 import { CreateModelVersionInput, ModelVersionLookupArgs } from './model-version.inputs';
 import { ModelVersionSearch, ModelVersionSearchOrder } from './search.inputs';
-import { childVersionPages, datasetsOfVersion, versionById, versionByLabel } from './model-version.loaders';
+import { childVersionPages, datasetsOfVersion, datasetsOfVersionWithDatasets, versionById, versionByLabel } from './model-version.loaders';
 
 @Resolver(() => ModelVersion)
 export class ModelVersionResolver {
@@ -58,10 +58,10 @@ export class ModelVersionResolver {
   }
 
   @FieldResolver(() => [DatasetUsage])
-  async datasets(@Root() v: ModelVersion, @Ctx() ctx: Context): Promise<DatasetUsage[]> {
-    const links = await ctx.loaders.get(datasetsOfVersion).load(v.id);
-    const versions = await ctx.loaders.get(datasetVersionById).loadMany(links.map((l) => l.datasetVersionId));
-    return links.flatMap((l, i) => present([versions[i]]).map((datasetVersion) => ({ role: l.role, datasetVersion })));
+  async datasets(@Root() v: ModelVersion, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<DatasetUsage[]> {
+    // The links' statement reads their dataset versions (and, when asked for, datasets) too; a link to no row is left out.
+    const links = await ctx.loaders.get(selects(info, 'datasetVersion.dataset') ? datasetsOfVersionWithDatasets : datasetsOfVersion).load(v.id);
+    return links.flatMap((l) => (l.datasetVersion ? [{ role: l.role, datasetVersion: l.datasetVersion }] : []));
   }
 
   @FieldResolver(() => ModelVersion, { nullable: true, description: 'The version it was derived from' })

@@ -6,7 +6,7 @@ import { Deployment } from '../deployment/deployment.entity';
 import { deploymentsOfModel } from '../deployment/deployment.loaders';
 import { ModelVersion, ModelVersionConnection } from '../model-version/model-version.entity';
 import { ModelVersionFilter, ModelVersionOrder } from '../model-version/model-version.inputs';
-import { latestVersionOf, versionByLabel, versionPages } from '../model-version/model-version.loaders';
+import { latestVersionOf, modelByIdWithLatest, modelByNameWithLatest, versionByLabel, versionPages } from '../model-version/model-version.loaders';
 import { Model, ModelConnection } from './model.entity';
 import { ModelFilter, RegisterModelInput } from './model.inputs';
 import { modelById, modelByName } from './model.loaders';
@@ -47,4 +47,5 @@ export class ModelResolver extends NamedAggregateResolver({
   type: Model, node: 'Model', connection: ModelConnection, filter: ModelFilter, input: RegisterModelInput,
   names: { one: 'model', list: 'models', create: 'registerModel' },
   byId: modelById, byName: modelByName, service: (s) => s.models,
+  ahead: { field: 'latestVersion', byId: modelByIdWithLatest, byName: modelByNameWithLatest },
 }, ModelFields) {}

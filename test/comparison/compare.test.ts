@@ -164,7 +164,7 @@ describe('compareVersions', () => {
     expect(c.params[0].values).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(c.metrics[0].best).toEqual({ id: many[9] });
     expect(ten.statements.length).toBe(two.statements.length);
-    expect(ten.statements.length).toBe(6); // versions, latest metrics, model directions, tags, dataset links, dataset versions
+    expect(ten.statements.length).toBe(5); // versions, latest metrics, model directions, tags, dataset links with their dataset versions
   });
 });
 
