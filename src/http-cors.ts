@@ -1,12 +1,15 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import cors from 'cors';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+
+/** A connect-style step on plain node:http requests: `next()` to go on, `next(error)` to fail, or answer and not call it. */
+export type HttpStep = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
 /**
  * CORS for /graphql: browsers on the listed origins (`*` for every origin) may call it, with any request headers
  * (Authorization included; no cookies). A preflight from any other origin is answered 204 without
  * Access-Control-Allow-* headers, so the browser refuses; it never reaches admission or Apollo.
  */
-export function corsMiddleware(origins: readonly string[]): RequestHandler[] {
+export function corsStep(origins: readonly string[]): HttpStep {
   const any = origins.includes('*');
   const allowed = new Set(origins);
   const handler = cors({
@@ -14,12 +17,17 @@ export function corsMiddleware(origins: readonly string[]): RequestHandler[] {
     methods: ['GET', 'POST', 'OPTIONS'],
     maxAge: 600,
   });
-  const refusedPreflight = (req: Request, res: Response, next: NextFunction): void => {
+  return (req, res, next) => handler(req, res, (error?: unknown) => {
+    if (error) {
+      next(error);
+      return;
+    }
+    // A preflight the cors handler did not answer (an origin not listed).
     if (req.method === 'OPTIONS') {
-      res.status(204).end();
+      res.statusCode = 204;
+      res.end();
       return;
     }
     next();
-  };
-  return [handler, refusedPreflight];
+  });
 }
