@@ -11,7 +11,15 @@ export function sha256Hex(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('hex');
 }
 
-/** Equal strings, in time independent of where they differ (both hashed first, so lengths match too). */
-export function constantTimeEqual(a: string, b: string): boolean {
-  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+/** A secret's SHA-256, for comparing with `matchesDigest`. */
+export function secretDigest(secret: string): Buffer {
+  return createHash('sha256').update(secret).digest();
+}
+
+/**
+ * Whether `secret` is the one `digest` was made from, in time independent of where they differ (compared as
+ * hashes, so lengths match too). The known secret's digest is computed once, not on every comparison.
+ */
+export function matchesDigest(secret: string, digest: Buffer): boolean {
+  return timingSafeEqual(secretDigest(secret), digest);
 }
