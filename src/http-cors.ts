@@ -17,17 +17,18 @@ export function corsStep(origins: readonly string[]): HttpStep {
     methods: ['GET', 'POST', 'OPTIONS'],
     maxAge: 600,
   });
-  return (req, res, next) => handler(req, res, (error?: unknown) => {
-    if (error) {
-      next(error);
-      return;
-    }
-    // A preflight the cors handler did not answer (an origin not listed).
-    if (req.method === 'OPTIONS') {
+  /** After the cors handler: a preflight it did not answer (an origin not listed) gets 204 without CORS headers. */
+  const then = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void, error?: unknown): void => {
+    if (error) next(error);
+    else if (req.method !== 'OPTIONS') next();
+    else {
       res.statusCode = 204;
       res.end();
-      return;
     }
-    next();
-  });
+  };
+  return (req, res, next) => {
+    // Without an Origin header (no browser's cross-origin call) and without `*`, the handler would add nothing.
+    if (!any && req.headers.origin === undefined) then(req, res, next);
+    else handler(req, res, (error?: unknown) => then(req, res, next, error));
+  };
 }
