@@ -1,7 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-/** Every slot's value, keyed by the slot, in the async context it was set in. */
-const storage = new AsyncLocalStorage<Readonly<Record<symbol, unknown>>>();
+/** One `run`'s value, linked to the values of the runs around it. */
+interface Frame {
+  readonly key: symbol;
+  readonly value: unknown;
+  readonly outer: Frame | undefined;
+}
+
+const storage = new AsyncLocalStorage<Frame>();
 
 /**
  * A value carried in the async context of some work (a request's deadline, record and read route, the statements
@@ -18,11 +24,14 @@ export class AsyncSlot<T> {
 
   /** Runs `fn` (and the async work it starts) with this slot set to `value`; other slots keep theirs. */
   run<R>(value: T, fn: () => R): R {
-    return storage.run({ ...storage.getStore(), [this.key]: value }, fn);
+    return storage.run({ key: this.key, value, outer: storage.getStore() }, fn);
   }
 
-  /** The value of the innermost `run` around the current async context, if any. */
+  /** The value of the innermost `run` of this slot around the current async context, if any. */
   getStore(): T | undefined {
-    return storage.getStore()?.[this.key] as T | undefined;
+    for (let frame = storage.getStore(); frame; frame = frame.outer) {
+      if (frame.key === this.key) return frame.value as T;
+    }
+    return undefined;
   }
 }
