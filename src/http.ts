@@ -119,7 +119,7 @@ export function createHttpServer(app: RegistryApp, limits: QueryLimits, options:
       }
       const entered = admission.enter();
       if (typeof entered === 'boolean') admit(entered);
-      else void entered.then(admit);
+      else entered.then(admit).catch((failure: unknown) => fail(res, failure));
     });
   };
 
@@ -128,7 +128,7 @@ export function createHttpServer(app: RegistryApp, limits: QueryLimits, options:
     sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable' });
   };
 
-  const server = createServer((req, res) => {
+  const route = (req: IncomingMessage, res: ServerResponse): void => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     // Paths match in any case, with or without a trailing slash; /graphql also serves the paths below it.
@@ -138,16 +138,16 @@ export function createHttpServer(app: RegistryApp, limits: QueryLimits, options:
       return;
     }
     if (req.method === 'GET' || req.method === 'HEAD') {
-      const route = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
-      if (route === '/health') {
+      const endpoint = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+      if (endpoint === '/health') {
         sendJson(res, 200, { status: 'ok' });
         return;
       }
-      if (route === '/ready') {
+      if (endpoint === '/ready') {
         ready(res).catch((error: unknown) => fail(res, error));
         return;
       }
-      if (route === '/metrics') {
+      if (endpoint === '/metrics') {
         sendMetrics(app, res).catch((error: unknown) => fail(res, error));
         return;
       }
@@ -155,6 +155,14 @@ export function createHttpServer(app: RegistryApp, limits: QueryLimits, options:
     res.statusCode = 404;
     res.setHeader('Content-Type', 'text/plain; charset=utf-8');
     res.end('Not Found');
+  };
+
+  const server = createServer((req, res) => {
+    try {
+      route(req, res);
+    } catch (error) {
+      fail(res, error); // a bug in a step run before its first await must not take the process down
+    }
   });
   // Idle keep-alive connections outlive a load balancer's idle timeout (60 s is usual), so the balancer
   // closes them first and never sends on a connection being closed here; headers get a little longer.
