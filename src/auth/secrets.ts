@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** API token secrets: a recognisable prefix and 256 random bits. */
 export const TOKEN_PREFIX = 'mgt_';
@@ -11,9 +11,9 @@ export function sha256Hex(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('hex');
 }
 
-/** A secret's SHA-256, for comparing with `matchesDigest`. */
+/** A secret's SHA-256, for comparing with `matchesDigest` (one-shot `crypto.hash` where Node has it, from 20.12). */
 export function secretDigest(secret: string): Buffer {
-  return createHash('sha256').update(secret).digest();
+  return typeof hash === 'function' ? hash('sha256', secret, 'buffer') : createHash('sha256').update(secret).digest();
 }
 
 /**
