@@ -87,16 +87,21 @@ export function createHttpServer(app: RegistryApp, limits: QueryLimits, options:
         busy(res, `The request did not finish within ${timeoutMs} ms`);
       };
       timer = setTimeout(check, timeoutMs);
-      readJsonBody(req).then((body) => {
-        const query = (body as { query?: unknown } | undefined)?.query ?? (search.length > 1 ? parseQueryString(search.slice(1)).query : undefined);
-        const error = documentTooLarge(query, limits);
-        if (error) {
-          sendJson(res, 413, { errors: [error.toJSON()] });
-          return;
+      readJsonBody(req, (failure, body) => {
+        try {
+          if (failure) throw failure;
+          const query = (body as { query?: unknown } | undefined)?.query ?? (search.length > 1 ? parseQueryString(search.slice(1)).query : undefined);
+          const error = documentTooLarge(query, limits);
+          if (error) {
+            sendJson(res, 413, { errors: [error.toJSON()] });
+            return;
+          }
+          // The deadline travels with the GraphQL work (started here, after the body's stream callbacks).
+          withDeadline(deadline, () => observeGraphql(record, () => execute(req, res, search, body))).catch((late: unknown) => fail(res, late));
+        } catch (error) {
+          fail(res, error);
         }
-        // The deadline travels with the GraphQL work (started here, after the body's stream callbacks).
-        return withDeadline(deadline, () => observeGraphql(record, () => execute(req, res, search, body)));
-      }).catch((failure: unknown) => fail(res, failure));
+      });
     };
 
     const admit = (ok: boolean): void => {
@@ -192,41 +197,53 @@ const httpError = (status: number, message: string): Error & { status: number } 
 /**
  * A JSON body (`Content-Type: application/json`, any `utf-*` charset, identity, gzip, deflate or br encoded,
  * at most BODY_LIMIT decoded) parsed; undefined for a request without a body or with another content type, which
- * Apollo then judges. A malformed or oversized body rejects with the error's HTTP status (400, 413, 415).
+ * Apollo then judges. A malformed or oversized body fails with the error's HTTP status (400, 413, 415). `done` is
+ * called once, at once when there is nothing to read.
  */
-async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+function readJsonBody(req: IncomingMessage, done: (error: unknown, body?: unknown) => void): void {
   const { headers } = req;
-  if (headers['transfer-encoding'] === undefined && Number.isNaN(Number(headers['content-length']))) return undefined;
+  if (headers['transfer-encoding'] === undefined && Number.isNaN(Number(headers['content-length']))) return done(null);
   let type: ReturnType<typeof parseContentType>;
+  let decompress: Transform | null;
   try {
     type = parseContentType(req);
   } catch {
-    return undefined; // no or an unreadable Content-Type: not JSON
+    return done(null); // no or an unreadable Content-Type: not JSON
   }
-  if (type.type !== 'application/json') return undefined;
+  if (type.type !== 'application/json') return done(null);
   const charset = type.parameters.charset?.toLowerCase() || 'utf-8';
-  if (!charset.startsWith('utf-')) throw httpError(415, `unsupported charset "${charset.toUpperCase()}"`);
-  const decompress = decompression(req);
-  let text: string;
+  if (!charset.startsWith('utf-')) return done(httpError(415, `unsupported charset "${charset.toUpperCase()}"`));
   try {
-    text = await getRawBody(decompress ?? req, { length: decompress ? undefined : headers['content-length'], limit: BODY_LIMIT, encoding: charset });
+    decompress = decompression(req);
   } catch (error) {
-    if (decompress) {
-      req.unpipe();
-      decompress.destroy();
+    return done(error);
+  }
+  const options = { length: decompress ? undefined : headers['content-length'], limit: BODY_LIMIT, encoding: charset };
+  getRawBody(decompress ?? req, options, (error, text) => {
+    if (error) {
+      if (decompress) {
+        req.unpipe();
+        decompress.destroy();
+      }
+      const status = typeof error.status === 'number' ? error.status : 400;
+      // The rest of the body is read off, so the client gets the answer rather than a reset connection.
+      drain(req, () => done(Object.assign(error, { status })));
+      return;
     }
-    // The rest of the body is read off, so the client gets the answer rather than a reset connection.
-    await drain(req);
-    const status = (error as { status?: unknown }).status;
-    throw Object.assign(error as Error, { status: typeof status === 'number' ? status : 400 });
-  }
-  if (decompress) {
-    req.unpipe(decompress);
-    decompress.on('error', () => undefined);
-    decompress.destroy();
-    req.resume();
-  }
-  return parseJson(text);
+    if (decompress) {
+      req.unpipe(decompress);
+      decompress.on('error', () => undefined);
+      decompress.destroy();
+      req.resume();
+    }
+    let body: unknown;
+    try {
+      body = parseJson(text);
+    } catch (failure) {
+      return done(failure);
+    }
+    done(null, body);
+  });
 }
 
 /** The stream decompressing the request body per its Content-Encoding (none for `identity`). */
@@ -239,13 +256,17 @@ function decompression(req: IncomingMessage): Transform | null {
   return decompress;
 }
 
-function drain(req: IncomingMessage): Promise<void> {
-  if (req.readableEnded || req.destroyed) return Promise.resolve();
-  return new Promise((resolve) => {
-    req.once('end', resolve);
-    req.once('close', resolve);
-    req.resume();
-  });
+function drain(req: IncomingMessage, then: () => void): void {
+  if (req.readableEnded || req.destroyed) return then();
+  let called = false;
+  const once = (): void => {
+    if (called) return;
+    called = true;
+    then();
+  };
+  req.once('end', once);
+  req.once('close', once);
+  req.resume();
 }
 
 /** Strict JSON: an object or an array (an empty body counts as `{}`). */
