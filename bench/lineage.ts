@@ -1,7 +1,7 @@
 /**
  * `npm run bench:lineage`: the `lineage` query at depth and width, timed over HTTP.
  *
- * Runs the registry in this process (RegistryApp + the real express/Apollo HTTP server on a free loopback
+ * Runs the registry in this process (RegistryApp + the real node:http/Apollo HTTP server on a free loopback
  * port) on a private database, bulk-inserts a 1,000-deep parent chain of model versions and a 10,001-node
  * dataset-version DAG with diamonds (1 → 100 → 9,900, each leaf derived from two adjacent sources) plus a
  * 5,000-node one (1 → 50 → 4,949), then POSTs each lineage query sequentially: warm-ups, then timed runs.

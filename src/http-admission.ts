@@ -1,5 +1,3 @@
-import type { NextFunction, Request, Response } from 'express';
-
 /**
  * A cap on requests in flight: up to `max` run, up to `maxQueued` more wait (each at most `waitMs`) for a
  * free place, any beyond get 503 + Retry-After at once. Keeps a burst from turning into unbounded memory
@@ -19,13 +17,16 @@ export class Admission {
     return this.active;
   }
 
-  /** Resolves true once the request may run (it must then call `leave` exactly once), false if refused. */
-  enter(): Promise<boolean> {
+  /**
+   * True once the request may run (it must then call `leave` exactly once), false if refused: at once when a
+   * place is free or the queue is full, else a promise settled when a place frees or the wait times out.
+   */
+  enter(): boolean | Promise<boolean> {
     if (this.active < this.max) {
       this.active++;
-      return Promise.resolve(true);
+      return true;
     }
-    if (this.waiting.length >= this.maxQueued || this.waitMs === 0) return Promise.resolve(false);
+    if (this.waiting.length >= this.maxQueued || this.waitMs === 0) return false;
     return new Promise((resolve) => {
       const entry = {
         admit: (ok: boolean) => {
@@ -47,26 +48,4 @@ export class Admission {
     if (next) next.admit(true);
     else this.active--;
   }
-
-  middleware() {
-    return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-      if (!(await this.enter())) {
-        busy(res, 'The server is busy; try again shortly');
-        return;
-      }
-      if (res.writableEnded || req.socket.destroyed) {
-        this.leave(); // the client went away while waiting
-        return;
-      }
-      res.once('close', () => this.leave());
-      next();
-    };
-  }
-}
-
-/** 503 with Retry-After and a GraphQL-shaped body, as a GraphQL client expects an error. */
-export function busy(res: Response, message: string, retryAfterSeconds = 1): void {
-  if (res.headersSent) return;
-  res.setHeader('retry-after', String(retryAfterSeconds));
-  res.status(503).json({ errors: [{ message, extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
 }

@@ -1,63 +1,174 @@
-import { createServer, type Server } from 'node:http';
-import { expressMiddleware } from '@as-integrations/express5';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { parse as parseQueryString } from 'node:querystring';
+import type { Transform } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { HeaderMap } from '@apollo/server';
+import { parse as parseContentType } from 'content-type';
+import getRawBody from 'raw-body';
 import type { RegistryApp } from './app';
 import { httpLimits, type HttpLimits, type QueryLimits } from './config';
 import { Deadline, withDeadline } from './db/deadline';
-import { corsMiddleware } from './http-cors';
-import { Admission, busy } from './http-admission';
-import { metricsHandler, observeGraphql, observeRequests } from './observability/http';
+import { corsStep } from './http-cors';
+import { Admission } from './http-admission';
+import { observeGraphql, requestClosed, sendMetrics, startRequest } from './observability/http';
+import type { RequestRecord } from './observability/request-record';
 import { documentTooLarge } from './query-limits';
 
-/** POST/GET /graphql (Sandbox on GET with Accept: text/html), /health, /ready, /metrics (Prometheus; keep it off public networks). */
+/** The largest request body read (the document's own limit, MAX_DOCUMENT_BYTES, is checked after). */
+const BODY_LIMIT = '2mb';
+
+/**
+ * POST/GET /graphql (Sandbox on GET with Accept: text/html), /health, /ready, /metrics (Prometheus; keep it off
+ * public networks), on a plain node:http server. A /graphql request goes through, in order: its id and record,
+ * CORS, admission, its deadline, the body, the document-size check, then Apollo.
+ */
 export function createHttpServer(app: RegistryApp, limits: QueryLimits, options: Partial<HttpLimits> = {}): Server {
   const http = { ...httpLimits(), ...options };
-  const web = express();
-  web.disable('x-powered-by');
-  web.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  web.get('/ready', async (_req, res) => {
-    const ok = app.ready && (await app.db.ready(http.READY_TIMEOUT_MS));
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'unavailable' });
-  });
-  web.get('/metrics', metricsHandler(app));
-  const apollo = expressMiddleware(app.apollo, { context: async ({ req }) => app.context({ headers: req.headers }) });
-  web.use(
-    '/graphql',
-    observeRequests(app),
-    ...corsMiddleware(http.CORS_ORIGINS),
-    new Admission(http.MAX_CONCURRENT_REQUESTS, http.MAX_QUEUED_REQUESTS, http.QUEUE_TIMEOUT_MS).middleware(),
-    startDeadline(http.REQUEST_TIMEOUT_MS),
-    express.json({ limit: '2mb' }),
-    (req: Request, res: Response, next: NextFunction) => {
-      const body = req.body as { query?: unknown } | undefined;
-      const error = documentTooLarge(body?.query ?? req.query.query, limits);
-      if (error) {
-        res.status(413).json({ errors: [error.toJSON()] });
+  const cors = corsStep(http.CORS_ORIGINS);
+  const admission = new Admission(http.MAX_CONCURRENT_REQUESTS, http.MAX_QUEUED_REQUESTS, http.QUEUE_TIMEOUT_MS);
+  const timeoutMs = http.REQUEST_TIMEOUT_MS;
+
+  /** An unexpected failure is logged and answered 500; a malformed body is the client's 4xx. */
+  const fail = (res: ServerResponse, error: unknown): void => {
+    if (res.headersSent) return;
+    const given = (error as { status?: unknown } | null)?.status;
+    const status = typeof given === 'number' && given >= 400 && given < 500 ? given : 500;
+    if (status === 500) app.log.error({ err: error }, 'http error');
+    const message = status === 413 ? 'The request body is too large' : status === 500 ? 'Internal server error' : 'Malformed request body';
+    sendJson(res, status, { errors: [{ message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
+  };
+
+  /** Apollo's answer to the request, written as it comes (a response already sent, by the deadline, stays as it is). */
+  const execute = async (req: IncomingMessage, res: ServerResponse, search: string, body: unknown): Promise<void> => {
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const response = await app.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search, body },
+      context: () => app.context({ headers: req.headers }),
+    });
+    if (res.headersSent) return;
+    const complete = response.body.kind === 'complete';
+    for (const [key, value] of response.headers) {
+      // A whole text answer is UTF-8 (Apollo names no charset for its landing page).
+      res.setHeader(key, complete && key === 'content-type' && !value.includes('charset=') ? `${value}; charset=utf-8` : value);
+    }
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  };
+
+  /** One /graphql request: every step is a call on this request's own state, its end one `close` listener. */
+  const graphql = (req: IncomingMessage, res: ServerResponse, search: string): void => {
+    const record: RequestRecord = startRequest(app, req, res);
+    let admitted = false;
+    let timer: NodeJS.Timeout | undefined;
+    res.once('close', () => {
+      clearTimeout(timer);
+      if (admitted) admission.leave();
+      requestClosed(app, record, res);
+    });
+
+    const run = (): void => {
+      // The request's total deadline: past it the answer is 503 SERVICE_UNAVAILABLE, and its transactions refuse
+      // to commit. A COMMIT already under way is waited for, so the answer never contradicts what was stored.
+      const deadline = new Deadline(Date.now() + timeoutMs);
+      const check = (): void => {
+        if (res.headersSent) return;
+        if (deadline.committing()) {
+          timer = setTimeout(check, 20);
+          return;
+        }
+        busy(res, `The request did not finish within ${timeoutMs} ms`);
+      };
+      timer = setTimeout(check, timeoutMs);
+      readJsonBody(req, (failure, body) => {
+        try {
+          if (failure) throw failure;
+          const query = (body as { query?: unknown } | undefined)?.query ?? (search.length > 1 ? parseQueryString(search.slice(1)).query : undefined);
+          const error = documentTooLarge(query, limits);
+          if (error) {
+            sendJson(res, 413, { errors: [error.toJSON()] });
+            return;
+          }
+          // The deadline travels with the GraphQL work (started here, after the body's stream callbacks).
+          withDeadline(deadline, () => observeGraphql(record, () => execute(req, res, search, body))).catch((late: unknown) => fail(res, late));
+        } catch (error) {
+          fail(res, error);
+        }
+      });
+    };
+
+    const admit = (ok: boolean): void => {
+      if (!ok) {
+        busy(res, 'The server is busy; try again shortly');
         return;
       }
-      next();
-    },
-    // The deadline travels with the GraphQL work (after body parsing, whose stream callbacks lose it).
-    (_req: Request, res: Response, next: NextFunction) => withDeadline(res.locals.deadline as Deadline, next),
-    async (req: Request, res: Response, next: NextFunction) => {
-      try {
-        await observeGraphql(res, () => apollo(req, res, next));
-      } catch (error) {
-        // After a deadline answer the late result has nowhere to go.
-        if (!res.headersSent) next(error);
+      if (res.writableEnded || req.socket.destroyed) {
+        admission.leave(); // the client went away while waiting
+        return;
       }
-    },
-  );
-  web.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
-    if (res.headersSent) return;
-    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
-    if (status === 500) app.log.error({ err }, 'http error');
-    const message = status === 413 ? 'The request body is too large' : status === 500 ? 'Internal server error' : 'Malformed request body';
-    res.status(status).json({ errors: [{ message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
+      admitted = true;
+      run();
+    };
+
+    cors(req, res, (error) => {
+      if (error) {
+        fail(res, error);
+        return;
+      }
+      const entered = admission.enter();
+      if (typeof entered === 'boolean') admit(entered);
+      else entered.then(admit).catch((failure: unknown) => fail(res, failure));
+    });
+  };
+
+  const ready = async (res: ServerResponse): Promise<void> => {
+    const ok = app.ready && (await app.db.ready(http.READY_TIMEOUT_MS));
+    sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable' });
+  };
+
+  const route = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    // Paths match in any case, with or without a trailing slash; /graphql also serves the paths below it.
+    const path = (q < 0 ? url : url.slice(0, q)).toLowerCase();
+    if (path === '/graphql' || path.startsWith('/graphql/')) {
+      graphql(req, res, q < 0 ? '' : url.slice(q));
+      return;
+    }
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      const endpoint = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+      if (endpoint === '/health') {
+        sendJson(res, 200, { status: 'ok' });
+        return;
+      }
+      if (endpoint === '/ready') {
+        ready(res).catch((error: unknown) => fail(res, error));
+        return;
+      }
+      if (endpoint === '/metrics') {
+        sendMetrics(app, res).catch((error: unknown) => fail(res, error));
+        return;
+      }
+    }
+    res.statusCode = 404;
+    res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+    res.end('Not Found');
+  };
+
+  const server = createServer((req, res) => {
+    try {
+      route(req, res);
+    } catch (error) {
+      fail(res, error); // a bug in a step run before its first await must not take the process down
+    }
   });
-  const server = createServer(web);
   // Idle keep-alive connections outlive a load balancer's idle timeout (60 s is usual), so the balancer
   // closes them first and never sends on a connection being closed here; headers get a little longer.
   server.keepAliveTimeout = http.HTTP_KEEP_ALIVE_TIMEOUT_MS;
@@ -66,25 +177,106 @@ export function createHttpServer(app: RegistryApp, limits: QueryLimits, options:
   return server;
 }
 
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
+}
+
+/** 503 with Retry-After and a GraphQL-shaped body, as a GraphQL client expects an error. */
+function busy(res: ServerResponse, message: string, retryAfterSeconds = 1): void {
+  if (res.headersSent) return;
+  res.setHeader('retry-after', String(retryAfterSeconds));
+  sendJson(res, 503, { errors: [{ message, extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+}
+
+const httpError = (status: number, message: string): Error & { status: number } => Object.assign(new Error(message), { status });
+
 /**
- * The request's total deadline: past it the answer is 503 SERVICE_UNAVAILABLE, and its transactions refuse
- * to commit. A COMMIT already under way is waited for, so the answer never contradicts what was stored.
+ * A JSON body (`Content-Type: application/json`, any `utf-*` charset, identity, gzip, deflate or br encoded,
+ * at most BODY_LIMIT decoded) parsed; undefined for a request without a body or with another content type, which
+ * Apollo then judges. A malformed or oversized body fails with the error's HTTP status (400, 413, 415). `done` is
+ * called once, at once when there is nothing to read.
  */
-function startDeadline(ms: number) {
-  return (_req: Request, res: Response, next: NextFunction): void => {
-    const deadline = new Deadline(Date.now() + ms);
-    res.locals.deadline = deadline;
-    let timer: NodeJS.Timeout;
-    const check = (): void => {
-      if (res.headersSent) return;
-      if (deadline.committing()) {
-        timer = setTimeout(check, 20);
-        return;
+function readJsonBody(req: IncomingMessage, done: (error: unknown, body?: unknown) => void): void {
+  const { headers } = req;
+  if (headers['transfer-encoding'] === undefined && Number.isNaN(Number(headers['content-length']))) return done(null);
+  let type: ReturnType<typeof parseContentType>;
+  let decompress: Transform | null;
+  try {
+    type = parseContentType(req);
+  } catch {
+    return done(null); // no or an unreadable Content-Type: not JSON
+  }
+  if (type.type !== 'application/json') return done(null);
+  const charset = type.parameters.charset?.toLowerCase() || 'utf-8';
+  if (!charset.startsWith('utf-')) return done(httpError(415, `unsupported charset "${charset.toUpperCase()}"`));
+  try {
+    decompress = decompression(req);
+  } catch (error) {
+    return done(error);
+  }
+  const options = { length: decompress ? undefined : headers['content-length'], limit: BODY_LIMIT, encoding: charset };
+  getRawBody(decompress ?? req, options, (error, text) => {
+    if (error) {
+      if (decompress) {
+        req.unpipe();
+        decompress.destroy();
       }
-      busy(res, `The request did not finish within ${ms} ms`);
-    };
-    timer = setTimeout(check, ms);
-    res.once('close', () => clearTimeout(timer));
-    next();
+      const status = typeof error.status === 'number' ? error.status : 400;
+      // The rest of the body is read off, so the client gets the answer rather than a reset connection.
+      drain(req, () => done(Object.assign(error, { status })));
+      return;
+    }
+    if (decompress) {
+      req.unpipe(decompress);
+      decompress.on('error', () => undefined);
+      decompress.destroy();
+      req.resume();
+    }
+    let body: unknown;
+    try {
+      body = parseJson(text);
+    } catch (failure) {
+      return done(failure);
+    }
+    done(null, body);
+  });
+}
+
+/** The stream decompressing the request body per its Content-Encoding (none for `identity`). */
+function decompression(req: IncomingMessage): Transform | null {
+  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
+  if (encoding === 'identity') return null;
+  const decompress = encoding === 'gzip' ? createGunzip() : encoding === 'deflate' ? createInflate() : encoding === 'br' ? createBrotliDecompress() : null;
+  if (!decompress) throw httpError(415, `unsupported content encoding "${encoding}"`);
+  req.pipe(decompress);
+  return decompress;
+}
+
+function drain(req: IncomingMessage, then: () => void): void {
+  if (req.readableEnded || req.destroyed) return then();
+  let called = false;
+  const once = (): void => {
+    if (called) return;
+    called = true;
+    then();
   };
+  req.once('end', once);
+  req.once('close', once);
+  req.resume();
+}
+
+/** Strict JSON: an object or an array (an empty body counts as `{}`). */
+function parseJson(text: string): unknown {
+  if (text.length === 0) return {};
+  const first = /^[ \t\n\r]*(.?)/.exec(text)?.[1];
+  if (first !== '{' && first !== '[') throw httpError(400, 'the body is not a JSON object or array');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw Object.assign(error as Error, { status: 400 });
+  }
 }

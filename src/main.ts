@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  // Tracing's instrumentations patch express, graphql and mysql2 as they are first required: it starts before
+  // Tracing's instrumentations patch http, graphql and mysql2 as they are first required: it starts before
   // the rest of the server is loaded (config.ts, loaded above, requires only zod); without OTEL_EXPORTER_OTLP_ENDPOINT
   // no OpenTelemetry module is loaded at all.
   const traces = tracingSettings(config);

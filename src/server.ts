@@ -1,7 +1,7 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Context } from './context';
@@ -70,6 +70,21 @@ function errorLogPlugin(log: Logger): ApolloServerPlugin<Context> {
 }
 
 /**
+ * Field-level traces for a federation router, only when it sends `apollo-federation-include-trace: ftv1`; errors in
+ * the trace are masked. Apollo's own plugin sets up a trace builder for every request before looking at the header,
+ * so it is asked only for the requests that want a trace.
+ */
+function inlineTraceWhenAsked(): ApolloServerPlugin<Context> {
+  const trace = ApolloServerPluginInlineTrace();
+  return {
+    async requestDidStart(request) {
+      if (request.request.http?.headers.get('apollo-federation-include-trace') !== 'ftv1') return;
+      return trace.requestDidStart?.(request);
+    },
+  };
+}
+
+/**
  * Operations run compiled (graphql-jit, `src/execution.ts`, from a document's second request on), plugged in
  * as Apollo's gateway executor; a request asking for a federation inline trace runs on graphql-js so the
  * trace plugin sees every field. With `compiled: false` (while OpenTelemetry tracing is on) every request does.
@@ -87,9 +102,9 @@ export function createApolloServer(schema: GraphQLSchema, limits: QueryLimits, l
     introspection: true,
     plugins: [
       ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, document: SANDBOX_DOCUMENT }),
-      // Field-level traces for a federation router, only when it sends `apollo-federation-include-trace: ftv1`;
-      // errors in the trace are masked.
-      ApolloServerPluginInlineTrace(),
+      inlineTraceWhenAsked(),
+      // Instead of Apollo's default for a subgraph, which would set up a trace on every request.
+      ApolloServerPluginInlineTraceDisabled(),
       // No HTTP caching hints here; the default plugin would wrap every field resolver to compute them.
       ApolloServerPluginCacheControlDisabled(),
       costLimitPlugin<Context>(limits),

@@ -3,7 +3,7 @@ import type { Logger } from '../common/logger';
 import { JwtVerifier, looksLikeJwt } from './jwt';
 import { principal, type AuthFailure, type Principal } from './principal';
 import { Role } from './role';
-import { constantTimeEqual, TOKEN_PREFIX } from './secrets';
+import { matchesDigest, secretDigest, TOKEN_PREFIX } from './secrets';
 import type { TokenService } from './token.service';
 
 /** How often a process in open local mode looks for a token another process created. */
@@ -21,10 +21,13 @@ export type Identity = { principal: Principal } | { failure: AuthFailure };
 export class Authenticator {
   private enforced: boolean;
   private readonly jwt: JwtVerifier | null;
+  /** REGISTRY_ADMIN_TOKEN's digest (each request's bearer token is hashed once to compare with it). */
+  private readonly adminDigest: Buffer | null;
   private timer: NodeJS.Timeout | null = null;
 
-  private constructor(private readonly tokens: TokenService, private readonly settings: AuthSettings, storedToken: boolean, private readonly log: Logger) {
+  private constructor(private readonly tokens: TokenService, settings: AuthSettings, storedToken: boolean, private readonly log: Logger) {
     this.jwt = settings.jwt ? new JwtVerifier(settings.jwt) : null;
+    this.adminDigest = settings.adminToken ? secretDigest(settings.adminToken) : null;
     this.enforced = Boolean(settings.adminToken || settings.jwt || storedToken);
     tokens.onCreated(() => this.enforce());
   }
@@ -80,7 +83,7 @@ export class Authenticator {
   }
 
   private async verify(secret: string): Promise<Principal | null> {
-    if (this.settings.adminToken && constantTimeEqual(secret, this.settings.adminToken)) return principal('token:admin', Role.ADMIN);
+    if (this.adminDigest && matchesDigest(secret, this.adminDigest)) return principal('token:admin', Role.ADMIN);
     if (this.jwt && looksLikeJwt(secret)) return this.jwt.verify(secret);
     if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 100) return null;
     const token = await this.tokens.verify(secret);

@@ -1,8 +1,8 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Mutex } from 'async-mutex';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DateUtils } from 'typeorm/util/DateUtils';
+import { AsyncSlot } from '../common/async-slot';
 import type { Engine } from './data-source';
 import { currentDeadline } from './deadline';
 import { currentReadRoute } from './read-route';
@@ -50,7 +50,7 @@ export class Database {
   private readonly sqlite: SqliteConnection | undefined;
 
   /** The transaction of the current async context (on SQLite, its own statements pass the write lock). */
-  private readonly scope = new AsyncLocalStorage<TransactionScope>();
+  private readonly scope = new AsyncSlot<TransactionScope>('transaction');
 
   constructor(readonly dataSource: DataSource) {
     this.engine = dataSource.options.type === 'better-sqlite3' ? 'sqlite' : 'mysql';

@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { AsyncSlot } from '../common/async-slot';
 import { StorageStateError } from './errors';
 
 /**
@@ -31,7 +31,7 @@ export class Deadline {
   }
 }
 
-const store = new AsyncLocalStorage<Deadline>();
+const store = new AsyncSlot<Deadline>('deadline');
 
 export function withDeadline<T>(deadline: Deadline, fn: () => T): T {
   return store.run(deadline, fn);

@@ -1,13 +1,13 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger as TypeOrmLogger } from 'typeorm';
 import type { Logger } from 'pino';
+import { AsyncSlot } from '../common/async-slot';
 
 /** Statements issued inside a `countQueries` scope, counted through the TypeORM logger. */
 interface QueryScope {
   statements: string[];
 }
 
-const scopes = new AsyncLocalStorage<QueryScope>();
+const scopes = new AsyncSlot<QueryScope>('statement count');
 
 export async function countQueries<T>(fn: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
   const scope: QueryScope = { statements: [] };

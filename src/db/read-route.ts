@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { AsyncSlot } from '../common/async-slot';
 
 /**
  * Where a request's reads may go, carried in the async context of its execution (like the deadline):
@@ -8,7 +8,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
  */
 export type ReadRoute = 'primary' | 'replica';
 
-const store = new AsyncLocalStorage<ReadRoute>();
+const store = new AsyncSlot<ReadRoute>('read route');
 
 export function withReadRoute<T>(route: ReadRoute, fn: () => T): T {
   return store.run(route, fn);

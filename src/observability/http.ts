@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RegistryApp } from '../app';
 import { countQueries } from '../db/query-log';
 import { RequestRecord, withRequestRecord } from './request-record';
@@ -19,39 +19,31 @@ function statusOutcome(status: number): string {
 
 /**
  * First on /graphql: settles the request id (the caller's `X-Request-Id` when well-formed, else a UUID), returns
- * it as the `X-Request-Id` response header on every answer, and once the answer is sent and the GraphQL work
- * has ended, writes the request's log line and counts it in the app's metrics.
+ * it as the `X-Request-Id` response header on every answer, and starts the request's record. Once the answer is
+ * sent (the response closes), `requestClosed` writes the request's log line and counts it in the app's metrics.
  */
-export function observeRequests(app: RegistryApp): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const given = req.headers['x-request-id'];
-    const candidate = Array.isArray(given) ? given[0] : given;
-    const requestId = candidate && REQUEST_ID.test(candidate) ? candidate : randomUUID();
-    req.headers['x-request-id'] = requestId;
-    res.setHeader('X-Request-Id', requestId);
-    const record = new RequestRecord(requestId, app.metrics);
-    res.locals.record = record;
-    res.once('close', () => {
-      record.closed = true;
-      const seconds = Number(process.hrtime.bigint() - record.started) / 1e9;
-      // Closed before the answer was complete: the caller went away (or the connection broke).
-      const status = res.writableFinished ? res.statusCode : 0;
-      void (record.work ?? Promise.resolve()).then(() => finish(app, record, status, seconds));
-    });
-    next();
-  };
+export function startRequest(app: RegistryApp, req: IncomingMessage, res: ServerResponse): RequestRecord {
+  const given = req.headers['x-request-id'];
+  const candidate = Array.isArray(given) ? given[0] : given;
+  const requestId = candidate && REQUEST_ID.test(candidate) ? candidate : randomUUID();
+  req.headers['x-request-id'] = requestId;
+  res.setHeader('X-Request-Id', requestId);
+  return new RequestRecord(requestId, app.metrics);
+}
+
+/** The response closed: once the GraphQL work (if any) has ended, the request is logged and counted. */
+export function requestClosed(app: RegistryApp, record: RequestRecord, res: ServerResponse): void {
+  record.closed = true;
+  const seconds = Number(process.hrtime.bigint() - record.started) / 1e9;
+  // Closed before the answer was complete: the caller went away (or the connection broke).
+  const status = res.writableFinished ? res.statusCode : 0;
+  if (record.work) void record.work.then(() => finish(app, record, status, seconds));
+  else finish(app, record, status, seconds);
 }
 
 /** Runs Apollo's handling of the request with its record reachable and its SQL statements counted. */
-export async function observeGraphql(res: Response, handle: () => unknown): Promise<void> {
-  const record = res.locals.record as RequestRecord | undefined;
-  if (!record) {
-    await handle();
-    return;
-  }
-  const work = withRequestRecord(record, () => countQueries(async () => {
-    await handle();
-  }));
+export async function observeGraphql(record: RequestRecord, handle: () => Promise<void>): Promise<void> {
+  const work = withRequestRecord(record, () => countQueries(handle));
   record.work = work.then(({ statements }) => void (record.statements = statements.length), () => undefined);
   await work;
 }
@@ -68,10 +60,8 @@ function finish(app: RegistryApp, record: RequestRecord, status: number, seconds
 }
 
 /** GET /metrics: the app's registry in Prometheus text format. */
-export function metricsHandler(app: RegistryApp): RequestHandler {
-  return async (_req: Request, res: Response) => {
-    const text = await app.metrics.scrape();
-    res.setHeader('Content-Type', app.metrics.registry.contentType);
-    res.send(text);
-  };
+export async function sendMetrics(app: RegistryApp, res: ServerResponse): Promise<void> {
+  const text = await app.metrics.scrape();
+  res.setHeader('Content-Type', app.metrics.registry.contentType);
+  res.end(text);
 }

@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { AsyncSlot } from '../common/async-slot';
 import type { RegistryMetrics } from './metrics';
 
 /** What one /graphql request did, filled in by the HTTP layer and the Apollo plugin, logged once at its end. */
@@ -23,7 +23,7 @@ export class RequestRecord {
   }
 }
 
-const current = new AsyncLocalStorage<RequestRecord>();
+const current = new AsyncSlot<RequestRecord>('request record');
 
 /** Runs the GraphQL work of a request with its record reachable (see `currentRequest`). */
 export function withRequestRecord<T>(record: RequestRecord, fn: () => T): T {

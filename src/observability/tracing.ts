@@ -36,7 +36,7 @@ export interface Tracing {
 /**
  * Registers the tracer provider (OTLP/HTTP export, batched) and the HTTP, GraphQL and mysql2 instrumentations.
  * The instrumentations patch those modules as they are first required, so this runs before anything loads
- * express, graphql or mysql2: src/main.ts imports this module (and the rest of the server after it) only when
+ * http, graphql or mysql2: src/main.ts imports this module (and the rest of the server after it) only when
  * OTEL_EXPORTER_OTLP_ENDPOINT is set, so without it nothing here is loaded at all.
  */
 export function startTracing(settings: TracingSettings): Tracing {
