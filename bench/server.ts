@@ -40,6 +40,12 @@ export async function createBenchDatabase(workDir: string, serverUrl?: string): 
   return createServerDatabase(serverUrl, 'mg_bench');
 }
 
+/** The Node options of the package's start script (`node <options> dist/src/main.js`). */
+function startOptions(): string[] {
+  const pkg = JSON.parse(readFileSync(resolve(__dirname, '../../package.json'), 'utf8')) as { scripts: { start: string } };
+  return pkg.scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
+}
+
 export interface RunningServer {
   url: string;
   readyUrl: string;
@@ -64,8 +70,9 @@ export async function startServer(options: { databaseUrl: string; adminToken: st
     REGISTRY_ADMIN_TOKEN: options.adminToken,
     LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL ?? 'warn',
   };
-  // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server under load.
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  // The Node options `npm start` gives the server (its heap bound), then BENCH_SERVER_NODE_ARGS, e.g.
+  // "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server under load.
+  const nodeArgs = [...startOptions(), ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)];
   const child = spawn(process.execPath, [...nodeArgs, main], { env, stdio: ['ignore', log, log] });
   const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
 

@@ -91,7 +91,10 @@ describe('Dockerfile', () => {
     expect(health).toHaveLength(1);
     expect(health[0].args).toMatch(/^--interval=\S+ --timeout=\S+ --start-period=\S+ --retries=\d+ CMD \[/);
     expect(health[0].args).toContain('/ready');
-    expect(JSON.parse(runtime.instructions.find((x) => x.keyword === 'CMD')!.args)).toEqual(['node', 'dist/src/main.js']);
+    // The image runs what `npm start` runs, Node options included.
+    const start = (JSON.parse(read('package.json')) as { scripts: { start: string } }).scripts.start.split(' ');
+    expect(start).toEqual(['node', expect.stringMatching(/^--max-old-space-size=\d+$/), 'dist/src/main.js']);
+    expect(JSON.parse(runtime.instructions.find((x) => x.keyword === 'CMD')!.args)).toEqual(start);
   });
 
   it('sends the build everything it compiles and nothing it must not', () => {
