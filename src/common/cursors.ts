@@ -81,25 +81,38 @@ export const flip = <E>(sort: Sort<E>): Sort<E> => ({
 /** The order rows are read in: the list's order, or its reverse when paging backward. */
 export const readOrder = <E>(sort: Sort<E>, window: PageWindow): Sort<E> => (window.backward ? flip(sort) : sort);
 
-/** Keyset condition: rows strictly after `cursor` in `sort` (so strictly before it in the flipped order). */
-function applyKeyset<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>, sort: Sort<E>, cursor: string, argument: 'after' | 'before'): void {
-  const alias = qb.alias;
-  const key = keyOf(qb);
-  const [value, id] = decodeCursor(cursor, argument);
-  const op = sort.direction === SortDirection.ASC ? '>' : '<';
-  const [v, i] = [`${argument}Value`, `${argument}Id`];
-  if (sort.property === key) {
-    qb.andWhere(`${alias}.${key} ${op} :${i}`, { [i]: id });
-  } else {
-    qb.andWhere(`(${alias}.${sort.property} ${op} :${v} OR (${alias}.${sort.property} = :${v} AND ${alias}.${key} ${op} :${i}))`,
-      { [v]: value, [i]: id });
-  }
+/**
+ * The keyset conditions of the window's cursors: rows strictly after `after` in `sort`, and strictly before
+ * `before` (after it in the flipped order). `column` names a property's column; `param` places a value in the
+ * text and returns its placeholder (called in text order, so positional `?` parameters work too).
+ */
+export function keysetConditions<E>(
+  sort: Sort<E>, window: PageWindow, key: string, column: (property: string) => string, param: (name: string, value: CursorValue) => string,
+): string[] {
+  const conditions: string[] = [];
+  const keyset = (s: Sort<E>, cursor: string, argument: 'after' | 'before') => {
+    const [value, id] = decodeCursor(cursor, argument);
+    const op = s.direction === SortDirection.ASC ? '>' : '<';
+    const k = column(key);
+    if (s.property === key) {
+      conditions.push(`${k} ${op} ${param(`${argument}Id`, id)}`);
+    } else {
+      const c = column(s.property);
+      conditions.push(`(${c} ${op} ${param(`${argument}Value`, value)} OR (${c} = ${param(`${argument}Value`, value)} AND ${k} ${op} ${param(`${argument}Id`, id)}))`);
+    }
+  };
+  if (window.after) keyset(sort, window.after, 'after');
+  if (window.before) keyset(flip(sort), window.before, 'before');
+  return conditions;
 }
 
 /** Restricts a query to the rows between the window's cursors. */
 export function applyCursors<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>, sort: Sort<E>, window: PageWindow): void {
-  if (window.after) applyKeyset(qb, sort, window.after, 'after');
-  if (window.before) applyKeyset(qb, flip(sort), window.before, 'before');
+  const param = (name: string, value: CursorValue) => {
+    qb.setParameter(name, value);
+    return `:${name}`;
+  };
+  for (const condition of keysetConditions(sort, window, keyOf(qb), (property) => `${qb.alias}.${property}`, param)) qb.andWhere(condition);
 }
 
 export interface PageSlice<E> {

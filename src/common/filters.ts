@@ -71,3 +71,8 @@ export function applyCommonFilter<E extends ObjectLiteral>(qb: SelectQueryBuilde
   if (filter?.createdBefore) qb.andWhere(`${a}.createdAt < :createdBefore`, { createdBefore: filter.createdBefore });
   return qb;
 }
+
+/** Whether `applyCommonFilter` would leave any row out. */
+export function commonFilterNarrows(filter?: CreatedFilter | null): boolean {
+  return filter?.tag != null || filter?.createdAfter != null || filter?.createdBefore != null;
+}

@@ -5,7 +5,7 @@ import type { Database } from '../db/database';
 import { hydrator, readEntities } from '../db/rows';
 import { placeholders, tableSql, type TableSql } from '../db/statements';
 import {
-  applyCursors, checkPageArgs, decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, flip, keyOf, MAX_PAGE_SIZE, readOrder, slicePage, SortDirection,
+  applyCursors, checkPageArgs, DEFAULT_PAGE_SIZE, encodeCursor, keyOf, keysetConditions, MAX_PAGE_SIZE, readOrder, slicePage, SortDirection,
   type CursorValue, type PageArgsInput, type PageWindow, type Sort,
 } from './cursors';
 import { MAX_BATCH } from './loaders';
@@ -247,15 +247,12 @@ async function windowedRows<E extends ObjectLiteral>(
   const keyColumn = columnOf(inner, key);
   const keySql = `${a}.${keyColumn}`;
   const parent = parentExpression(inner, spec);
-  const orderSql = order.property === key
-    ? `${keySql} ${order.direction}`
-    : `${a}.${columnOf(inner, order.property)} ${order.direction}, ${keySql} ${order.direction}`;
   inner.andWhere(`${parent} IN (:...pageParents)`, { pageParents: [...parentIds] });
   applyCursors(inner, spec.sort, window);
   inner
     .select(keySql, 'id')
     .addSelect(parent, 'parent')
-    .addSelect(`ROW_NUMBER() OVER (PARTITION BY ${parent} ORDER BY ${orderSql})`, 'rn');
+    .addSelect(`ROW_NUMBER() OVER (PARTITION BY ${parent} ORDER BY ${orderSql(order, key, (p) => `${a}.${columnOf(inner, p)}`)})`, 'rn');
   const outer: SelectQueryBuilder<E> = db.manager
     .createQueryBuilder(inner.expressionMap.mainAlias!.target as EntityTarget<E>, 'page')
     .innerJoin(`(${inner.getQuery()})`, 'w', `w.id = page.${keyColumn}`)
@@ -285,33 +282,21 @@ function tableKey<E extends ObjectLiteral>(t: TableSql<E>): keyof E & string {
   return t.primary[0];
 }
 
-/** The keyset conditions of the window's cursors (as applyCursors), as SQL over table `t` and its parameters. */
+/** The keyset conditions of the window's cursors (as applyCursors), as SQL over table `t` and its positional parameters. */
 function cursorSql<E extends ObjectLiteral>(t: TableSql<E>, key: keyof E & string, sort: Sort<E>, window: PageWindow): { sql: string; params: CursorValue[] } {
-  let sql = '';
   const params: CursorValue[] = [];
-  const keyset = (s: Sort<E>, cursor: string, argument: 'after' | 'before') => {
-    const [value, id] = decodeCursor(cursor, argument);
-    const op = s.direction === SortDirection.ASC ? '>' : '<';
-    const k = t.column(key);
-    if (s.property === key) {
-      sql += ` AND ${k} ${op} ?`;
-      params.push(id);
-    } else {
-      const c = t.column(s.property);
-      sql += ` AND (${c} ${op} ? OR (${c} = ? AND ${k} ${op} ?))`;
-      params.push(value, value, id);
-    }
-  };
-  if (window.after) keyset(sort, window.after, 'after');
-  if (window.before) keyset(flip(sort), window.before, 'before');
-  return { sql, params };
+  const conditions = keysetConditions(sort, window, key, (property) => t.column(property), (_name, value) => {
+    params.push(value);
+    return '?';
+  });
+  return { sql: conditions.map((c) => ` AND ${c}`).join(''), params };
 }
 
-/** `ORDER BY` of a reading order over table `t` (the key breaks ties). */
-function orderSql<E extends ObjectLiteral>(t: TableSql<E>, key: keyof E & string, order: Sort<E>): string {
+/** `ORDER BY` terms of a reading order (the key breaks ties), `column` naming a property's column. */
+function orderSql<E>(order: Sort<E>, key: string, column: (property: string) => string): string {
   return order.property === key
-    ? `${t.column(key)} ${order.direction}`
-    : `${t.column(order.property)} ${order.direction}, ${t.column(key)} ${order.direction}`;
+    ? `${column(key)} ${order.direction}`
+    : `${column(order.property)} ${order.direction}, ${column(key)} ${order.direction}`;
 }
 
 /** One parent's page of a plain table: `WHERE parent = ? … ORDER BY … LIMIT size+1`. */
@@ -324,7 +309,7 @@ async function oneParentTableRows<E extends ObjectLiteral>(
   const cursors = cursorSql(t, key, spec.sort, window);
   const [head, tail] = t.statement(`page1:${spec.parentProperty}:${order.property}:${order.direction}`, () => [
     `SELECT ${t.columns} FROM ${t.from} WHERE ${t.column(spec.parentProperty)} = ?`,
-    ` ORDER BY ${orderSql(t, key, order)} LIMIT ?`,
+    ` ORDER BY ${orderSql(order, key, (p) => t.column(p))} LIMIT ?`,
   ]);
   return t.read(manager, head + cursors.sql + tail, [parentId, ...cursors.params, window.size + 1]);
 }
@@ -345,7 +330,7 @@ async function windowedTableRows<E extends ObjectLiteral>(
     const parent = inner.column(spec.parentProperty);
     return [
       `SELECT ${page.columns} FROM ${page.from} INNER JOIN (SELECT ${inner.column(key)} AS id, `
-        + `ROW_NUMBER() OVER (PARTITION BY ${parent} ORDER BY ${orderSql(inner, key, order)}) AS rn `
+        + `ROW_NUMBER() OVER (PARTITION BY ${parent} ORDER BY ${orderSql(order, key, (p) => inner.column(p))}) AS rn `
         + `FROM ${inner.from} WHERE ${parent} IN (`,
       ')',
       `) w ON w.id = ${page.column(key)} WHERE w.rn <= ?`,

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { applyCommonFilter } from '../common/filters';
+import { applyCommonFilter, commonFilterNarrows } from '../common/filters';
 import type { Database } from '../db/database';
 import { placeholders, selectRows, tableSql } from '../db/statements';
 import { byIdLoader, defineLoader, groupLoader, MAX_BATCH, primableGroupLoader, type LoaderDef, type Primer } from '../common/loaders';
@@ -44,7 +44,7 @@ export const versionPages = defineLoader('versionPages', (db, p: { page: PageArg
 
 /** Whether a version filter leaves anything out. */
 function filters(filter: ModelVersionFilter | null): boolean {
-  return filter != null && (filter.stage != null || filter.tag != null || filter.createdAfter != null || filter.createdBefore != null);
+  return filter?.stage != null || commonFilterNarrows(filter);
 }
 
 /** SEQUENCE: the number within the model; CREATED_AT: creation order, which ids keep (as for named lists). Newest first by default. */
@@ -126,16 +126,17 @@ export const usedByPages = defineLoader('usedByPages', (db, p: { page: PageArgs;
  * rows also prime the request's datasetVersionById (and datasetById) loaders, so
  * `datasets { datasetVersion { dataset } }` issues no statement of its own.
  */
-export const datasetsOfVersion = defineLoader('datasetsOfVersion', (db, _p: void, loaders) =>
-  groupLoader<string, ModelVersionDataset>(
-    (d, ids) => loaders.priming([datasetVersionById], (primer) => linksWithVersions(d, ids, primer, false)),
-    (l) => l.modelVersionId,
-  )(db));
-export const datasetsOfVersionWithDatasets = defineLoader('datasetsOfVersionWithDatasets', (db, _p: void, loaders) =>
-  groupLoader<string, ModelVersionDataset>(
-    (d, ids) => loaders.priming([datasetVersionById, datasetById], (primer) => linksWithVersions(d, ids, primer, true)),
-    (l) => l.modelVersionId,
-  )(db));
+export const datasetsOfVersion = linksLoader('datasetsOfVersion', false);
+export const datasetsOfVersionWithDatasets = linksLoader('datasetsOfVersionWithDatasets', true);
+
+function linksLoader(name: string, withDatasets: boolean): LoaderDef<string, ModelVersionDataset[]> {
+  const primed = withDatasets ? [datasetVersionById, datasetById] : [datasetVersionById];
+  return defineLoader(name, (db, _p: void, loaders) =>
+    groupLoader<string, ModelVersionDataset>(
+      (d, ids) => loaders.priming(primed, (primer) => linksWithVersions(d, ids, primer, withDatasets)),
+      (l) => l.modelVersionId,
+    )(db));
+}
 
 async function linksWithVersions(db: Database, versionIds: readonly string[], primer: Primer, withDatasets: boolean): Promise<ModelVersionDataset[]> {
   const manager = db.manager;
