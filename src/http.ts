@@ -1,10 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { parse as parseQueryString } from 'node:querystring';
-import type { Transform } from 'node:stream';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { HeaderMap } from '@apollo/server';
-import { parse as parseContentType } from 'content-type';
-import getRawBody from 'raw-body';
+import bodyParser from 'body-parser';
 import type { RegistryApp } from './app';
 import { httpLimits, type HttpLimits, type QueryLimits } from './config';
 import { Deadline, withDeadline } from './db/deadline';
@@ -87,7 +84,7 @@ export function createHttpServer(app: RegistryApp, limits: QueryLimits, options:
         busy(res, `The request did not finish within ${timeoutMs} ms`);
       };
       timer = setTimeout(check, timeoutMs);
-      readJsonBody(req, (failure, body) => {
+      readJsonBody(req, res, (failure, body) => {
         try {
           if (failure) throw failure;
           const query = (body as { query?: unknown } | undefined)?.query ?? (search.length > 1 ? parseQueryString(search.slice(1)).query : undefined);
@@ -192,91 +189,13 @@ function busy(res: ServerResponse, message: string, retryAfterSeconds = 1): void
   sendJson(res, 503, { errors: [{ message, extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
 }
 
-const httpError = (status: number, message: string): Error & { status: number } => Object.assign(new Error(message), { status });
+/** express.json's parser: JSON bodies (any `utf-*` charset; identity, gzip, deflate or br) up to BODY_LIMIT, strict. */
+const jsonParser = bodyParser.json({ limit: BODY_LIMIT });
 
 /**
- * A JSON body (`Content-Type: application/json`, any `utf-*` charset, identity, gzip, deflate or br encoded,
- * at most BODY_LIMIT decoded) parsed; undefined for a request without a body or with another content type, which
- * Apollo then judges. A malformed or oversized body fails with the error's HTTP status (400, 413, 415). `done` is
- * called once, at once when there is nothing to read.
+ * The request's JSON body, parsed; undefined for a request without a body or with another content type, which
+ * Apollo then judges. A malformed or oversized body fails with the error's HTTP status (400, 413, 415).
  */
-function readJsonBody(req: IncomingMessage, done: (error: unknown, body?: unknown) => void): void {
-  const { headers } = req;
-  if (headers['transfer-encoding'] === undefined && Number.isNaN(Number(headers['content-length']))) return done(null);
-  let type: ReturnType<typeof parseContentType>;
-  let decompress: Transform | null;
-  try {
-    type = parseContentType(req);
-  } catch {
-    return done(null); // no or an unreadable Content-Type: not JSON
-  }
-  if (type.type !== 'application/json') return done(null);
-  const charset = type.parameters.charset?.toLowerCase() || 'utf-8';
-  if (!charset.startsWith('utf-')) return done(httpError(415, `unsupported charset "${charset.toUpperCase()}"`));
-  try {
-    decompress = decompression(req);
-  } catch (error) {
-    return done(error);
-  }
-  const options = { length: decompress ? undefined : headers['content-length'], limit: BODY_LIMIT, encoding: charset };
-  getRawBody(decompress ?? req, options, (error, text) => {
-    if (error) {
-      if (decompress) {
-        req.unpipe();
-        decompress.destroy();
-      }
-      const status = typeof error.status === 'number' ? error.status : 400;
-      // The rest of the body is read off, so the client gets the answer rather than a reset connection.
-      drain(req, () => done(Object.assign(error, { status })));
-      return;
-    }
-    if (decompress) {
-      req.unpipe(decompress);
-      decompress.on('error', () => undefined);
-      decompress.destroy();
-      req.resume();
-    }
-    let body: unknown;
-    try {
-      body = parseJson(text);
-    } catch (failure) {
-      return done(failure);
-    }
-    done(null, body);
-  });
-}
-
-/** The stream decompressing the request body per its Content-Encoding (none for `identity`). */
-function decompression(req: IncomingMessage): Transform | null {
-  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
-  if (encoding === 'identity') return null;
-  const decompress = encoding === 'gzip' ? createGunzip() : encoding === 'deflate' ? createInflate() : encoding === 'br' ? createBrotliDecompress() : null;
-  if (!decompress) throw httpError(415, `unsupported content encoding "${encoding}"`);
-  req.pipe(decompress);
-  return decompress;
-}
-
-function drain(req: IncomingMessage, then: () => void): void {
-  if (req.readableEnded || req.destroyed) return then();
-  let called = false;
-  const once = (): void => {
-    if (called) return;
-    called = true;
-    then();
-  };
-  req.once('end', once);
-  req.once('close', once);
-  req.resume();
-}
-
-/** Strict JSON: an object or an array (an empty body counts as `{}`). */
-function parseJson(text: string): unknown {
-  if (text.length === 0) return {};
-  const first = /^[ \t\n\r]*(.?)/.exec(text)?.[1];
-  if (first !== '{' && first !== '[') throw httpError(400, 'the body is not a JSON object or array');
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw Object.assign(error as Error, { status: 400 });
-  }
+function readJsonBody(req: IncomingMessage, res: ServerResponse, done: (error: unknown, body?: unknown) => void): void {
+  jsonParser(req, res, (error?: unknown) => done(error ?? null, (req as IncomingMessage & { body?: unknown }).body));
 }
