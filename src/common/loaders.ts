@@ -82,6 +82,15 @@ export class Loaders {
     return state.rows.get(name);
   }
 
+  /**
+   * The row a statement of this request already handed to loader `def` under `key` (see `priming`), if one
+   * did: a field answers with it at once, as the loader would, without a promise and a cache lookup of its
+   * own (over a list's hundreds of rows, a few percent of the read's time).
+   */
+  known<V>(def: LoaderDef<string, V>, key: string): V | undefined {
+    return this.priming_.rows.get(def.name)?.get(key) as V | undefined;
+  }
+
   get<K, V, P>(def: LoaderDef<K, V, P>, ...params: P extends void ? [] : [P]): DataLoader<K, V, string> {
     const param = params[0] as P;
     const key = params.length ? `${def.name}:${JSON.stringify(param)}` : def.name;

@@ -12,9 +12,10 @@ import { datasetById, datasetVersionById, derivativePages, sourcesOf } from './d
 
 @Resolver(() => DatasetVersion)
 export class DatasetVersionResolver {
+  /** Usually primed by the statement that read the version (a model version's dataset links): answered without a promise. */
   @FieldResolver(() => Dataset)
-  async dataset(@Root() v: DatasetVersion, @Ctx() ctx: Context): Promise<Dataset> {
-    return (await ctx.loaders.get(datasetById).load(v.datasetId))!;
+  dataset(@Root() v: DatasetVersion, @Ctx() ctx: Context): Dataset | Promise<Dataset> {
+    return ctx.loaders.known(datasetById, v.datasetId) ?? ctx.loaders.get(datasetById).load(v.datasetId).then((d) => d!);
   }
 
   @FieldResolver(() => [DatasetVersion], { description: 'The dataset versions this one was made from' })

@@ -95,6 +95,18 @@ describe('reading a level ahead', () => {
     expect(nodes[2].datasets).toEqual([]);
   });
 
+  it('a dataset version\'s dataset answers the same read ahead (from the links\' rows) as through its own loader', async () => {
+    const ahead = await t.ok<{ model: { latestVersion: { datasets: { datasetVersion: { id: string; dataset: Record<string, unknown> } }[] } } }>(TYPICAL, { name: modelName });
+    const usages = ahead.model.latestVersion.datasets;
+    expect(usages).toHaveLength(2);
+    for (const { datasetVersion } of usages) {
+      // Looked up alone, the dataset version's dataset comes from a statement of its own.
+      const alone = await t.statements(`query($id: ID!) { datasetVersion(id: $id) { dataset { ${DATASET_FIELDS} } } }`, { id: datasetVersion.id });
+      expect(alone.statements).toHaveLength(2);
+      expect(alone.result.data).toEqual({ datasetVersion: { dataset: datasetVersion.dataset } });
+    }
+  });
+
   it('inside a mutation, the links read ahead see the transaction\'s own rows', async () => {
     const s = seed(t);
     const ds = await s.dataset(unique('ahead-tx'));
