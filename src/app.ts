@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { ApolloServer } from '@apollo/server';
 import type { DataSource } from 'typeorm';
 import { authSettings, queryLimits, readReplicaSettings, tracingSettings, webhookSettings, type AuthSettings, type Config, type QueryLimits,
@@ -14,6 +13,7 @@ import { runMigrationsLocked } from './db/migration-lock';
 import { QueryLogger } from './db/query-log';
 import { ReplicaSet } from './db/replicas';
 import { ENTITIES } from './modules';
+import { requestIdOf } from './observability/http';
 import { RegistryMetrics } from './observability/metrics';
 import { requestRecordPlugin } from './observability/request-plugin';
 import { buildRegistrySchema } from './schema';
@@ -130,11 +130,10 @@ export class RegistryApp {
       const v = request.headers[name];
       return Array.isArray(v) ? v[0] : v;
     };
-    const requestId = header('x-request-id');
     const identity = await this.auth.identify({ authorization: header('authorization'), actor: header('x-actor') });
     const principal = 'principal' in identity ? identity.principal : null;
     return {
-      requestId: requestId && /^[\w.-]{1,100}$/.test(requestId) ? requestId : randomUUID(),
+      requestId: requestIdOf(request.headers['x-request-id']),
       actor: principal?.subject ?? 'anonymous',
       principal,
       authFailure: 'failure' in identity ? identity.failure : null,

@@ -139,20 +139,26 @@ function unlessPrimed<V>(
 }
 
 /**
- * Rows by primary key (`WHERE id IN (…)`), null for a missing id. Rows another statement of the request
- * primed are not read again.
+ * Rows by a unique column (`WHERE column IN (…)`), null for a key no row has. A row matches only its exact
+ * key (case-sensitive on every engine, whatever the column's collation). Rows another statement of the
+ * request primed are not read again.
  */
-export function byIdLoader<E extends ObjectLiteral & { id: string }>(name: string, entity: EntityTarget<E>): LoaderDef<string, E | null> {
+function byUniqueLoader<E extends ObjectLiteral>(name: string, entity: EntityTarget<E>, property: keyof E & string): LoaderDef<string, E | null> {
   return defineLoader(name, (db, _params: void, loaders) =>
     new DataLoader<string, E | null, string>(
-      unlessPrimed(name, loaders, async (ids) => {
-        const rows = await rowsWhereIn(db, entity, 'id', ids);
-        const byId = new Map(rows.map((r) => [r.id, r]));
-        return ids.map((id) => byId.get(id) ?? null);
+      unlessPrimed(name, loaders, async (keys) => {
+        const rows = await rowsWhereIn(db, entity, property, keys);
+        const byKey = new Map(rows.map((r) => [r[property] as unknown, r]));
+        return keys.map((k) => byKey.get(k) ?? null);
       }),
       { maxBatchSize: MAX_BATCH, cacheKeyFn: keyOf },
     ),
   );
+}
+
+/** Rows by primary key, null for a missing id. */
+export function byIdLoader<E extends ObjectLiteral & { id: string }>(name: string, entity: EntityTarget<E>): LoaderDef<string, E | null> {
+  return byUniqueLoader(name, entity, 'id');
 }
 
 function grouped<K, V>(keys: readonly K[], rows: V[], groupKey: (row: V) => string): V[][] {
@@ -192,18 +198,9 @@ export function primableGroupLoader<V>(
   );
 }
 
-/** Rows by their unique name (exact, case-sensitive match on every engine). */
+/** Rows by their unique name, null for a missing one. */
 export function byNameLoader<E extends ObjectLiteral & { name: string }>(name: string, entity: EntityTarget<E>): LoaderDef<string, E | null> {
-  return defineLoader(name, (db) =>
-    new DataLoader<string, E | null, string>(
-      async (names) => {
-        const rows = await rowsWhereIn(db, entity, 'name', names);
-        const byName = new Map(rows.map((r) => [r.name, r]));
-        return names.map((n) => byName.get(n) ?? null);
-      },
-      { maxBatchSize: MAX_BATCH },
-    ),
-  );
+  return byUniqueLoader(name, entity, 'name');
 }
 
 /** The rows a loadMany found (missing ids and errors dropped), in key order. */

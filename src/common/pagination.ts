@@ -119,10 +119,13 @@ export function toConnection<E extends object>(cls: ClassType<Connection<E>>, pa
   return connection;
 }
 
+/** The properties a sort orders by: its own, then the key as the tie-breaker (once when they are the same). */
+function orderTerms<E>(sort: Sort<E>, key: string): string[] {
+  return sort.property === key ? [key] : [sort.property as string, key];
+}
+
 function applyOrder<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>, sort: Sort<E>): void {
-  const key = keyOf(qb);
-  if (sort.property !== key) qb.addOrderBy(`${qb.alias}.${sort.property}`, sort.direction);
-  qb.addOrderBy(`${qb.alias}.${key}`, sort.direction);
+  for (const property of orderTerms(sort, keyOf(qb))) qb.addOrderBy(`${qb.alias}.${property}`, sort.direction);
 }
 
 /**
@@ -294,9 +297,7 @@ function cursorSql<E extends ObjectLiteral>(t: TableSql<E>, key: keyof E & strin
 
 /** `ORDER BY` terms of a reading order (the key breaks ties), `column` naming a property's column. */
 function orderSql<E>(order: Sort<E>, key: string, column: (property: string) => string): string {
-  return order.property === key
-    ? `${column(key)} ${order.direction}`
-    : `${column(order.property)} ${order.direction}, ${column(key)} ${order.direction}`;
+  return orderTerms(order, key).map((property) => `${column(property)} ${order.direction}`).join(', ');
 }
 
 /** One parent's page of a plain table: `WHERE parent = ? … ORDER BY … LIMIT size+1`. */

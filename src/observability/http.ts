@@ -7,6 +7,12 @@ import { RequestRecord, withRequestRecord } from './request-record';
 /** A request id a caller may choose (anything else is replaced by a fresh UUID). */
 const REQUEST_ID = /^[\w.-]{1,100}$/;
 
+/** The request's id: the caller's `X-Request-Id` when well-formed, else a fresh UUID. */
+export function requestIdOf(given: string | string[] | undefined): string {
+  const candidate = Array.isArray(given) ? given[0] : given;
+  return candidate && REQUEST_ID.test(candidate) ? candidate : randomUUID();
+}
+
 /** The code an answer the HTTP layer gave by itself (admission, deadline, body limits) stands for; 0: none was sent. */
 function statusOutcome(status: number): string {
   if (status === 0) return 'ABORTED';
@@ -23,9 +29,7 @@ function statusOutcome(status: number): string {
  * sent (the response closes), `requestClosed` writes the request's log line and counts it in the app's metrics.
  */
 export function startRequest(app: RegistryApp, req: IncomingMessage, res: ServerResponse): RequestRecord {
-  const given = req.headers['x-request-id'];
-  const candidate = Array.isArray(given) ? given[0] : given;
-  const requestId = candidate && REQUEST_ID.test(candidate) ? candidate : randomUUID();
+  const requestId = requestIdOf(req.headers['x-request-id']);
   req.headers['x-request-id'] = requestId;
   res.setHeader('X-Request-Id', requestId);
   return new RequestRecord(requestId, app.metrics);
