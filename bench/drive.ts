@@ -14,11 +14,12 @@ import type { RunningServer } from './server';
 export interface Endpoints {
   server: RunningServer;
   adminToken: string;
-  bare: { url: string; pid: number | undefined };
+  /** The bare Apollo Server reference (the main run starts one; `bench:scale` does not). */
+  bare?: { url: string; pid: number | undefined };
   peer?: Peer;
 }
 
-interface Prepared {
+export interface Prepared {
   sc: Scenario;
   statements: number | null;
   sequences: Statement[][];
@@ -29,7 +30,7 @@ interface Prepared {
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
 /** Captures the scenario's statements in process and binds its load to its endpoint. */
-async function prepare(sc: Scenario, e: Endpoints, capture: StatementCapture): Promise<Prepared> {
+export async function prepare(sc: Scenario, e: Endpoints, capture: StatementCapture): Promise<Prepared> {
   const counts: number[] = [];
   const sequences: Statement[][] = [];
   for (const op of sc.captured) {
@@ -40,7 +41,8 @@ async function prepare(sc: Scenario, e: Endpoints, capture: StatementCapture): P
   const statements = !counts.length ? null
     : sc.kind === 'mix' ? 0.9 * mean(counts.slice(0, -1)) + 0.1 * counts[counts.length - 1] : mean(counts);
   const json: Record<string, string> = { 'content-type': 'application/json' };
-  const endpoint = sc.target === 'bare' ? { url: e.bare.url, pid: e.bare.pid, headers: json }
+  if (sc.target === 'bare' && !e.bare) throw new Error(`${sc.name} needs the bare Apollo Server`);
+  const endpoint = sc.target === 'bare' && e.bare ? { url: e.bare.url, pid: e.bare.pid, headers: json }
     : sc.target === 'peer' && e.peer ? { url: e.peer.url, pid: e.peer.pid, headers: json }
       : { url: e.server.url, pid: e.server.pid, headers: { ...json, authorization: `Bearer ${e.adminToken}`, 'x-actor': 'bench' } };
   const next = sc.target === 'peer' && e.peer ? e.peer.nestedBody : () => JSON.stringify(sc.operations());
@@ -56,7 +58,7 @@ async function prepare(sc: Scenario, e: Endpoints, capture: StatementCapture): P
   };
 }
 
-function rowOf(p: Prepared, slices: HttpSlice[]): ResultRow {
+export function rowOf(p: Prepared, slices: HttpSlice[]): ResultRow {
   return {
     scenario: p.sc.name, description: p.sc.description, kind: p.sc.kind, connections: p.sc.connections, statements: p.statements,
     ...combine(slices),
