@@ -50,3 +50,35 @@ export async function createServerDatabase(serverUrl: string, prefix: string): P
     },
   };
 }
+
+/** Clean-up steps of a bench run, taken in reverse order when it ends. */
+export type CleanUps = (() => Promise<unknown> | void)[];
+
+/**
+ * Runs a bench's `main` and exits with its status (1 if it threw); the clean-up steps run in reverse order
+ * at the end, and also on Ctrl-C or SIGTERM (databases it created are dropped, servers stopped).
+ */
+export function runBench(name: string, cleanups: CleanUps, main: () => Promise<number>): void {
+  const cleanUp = async (): Promise<void> => {
+    for (const step of cleanups.splice(0).reverse()) {
+      await Promise.resolve()
+        .then(step)
+        .catch((error: unknown) => console.error(`clean-up: ${error instanceof Error ? error.message : String(error)}`));
+    }
+  };
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.once(signal, () => {
+      console.error(`\n${signal}: cleaning up`);
+      void cleanUp().finally(() => process.exit(code));
+    });
+  }
+  main()
+    .catch((error: unknown) => {
+      console.error(`${name} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      return 1;
+    })
+    .then(async (code) => {
+      await cleanUp();
+      process.exit(code);
+    });
+}

@@ -17,7 +17,7 @@ import { pino } from 'pino';
 import { RegistryApp } from '../src/app';
 import { defaultQueryLimits } from '../src/config';
 import { StatementCapture } from './capture';
-import { createServerDatabase } from './common';
+import { createServerDatabase, runBench, type CleanUps } from './common';
 import { drive, type Endpoints } from './drive';
 import { commit, machine, storageFit } from './environment';
 import { parseOptions } from './options';
@@ -28,15 +28,9 @@ import { seedGraph, type SeededGraph } from './seed/graph';
 import { DEFAULT_SIZE, QUICK_SIZE, scaled, totals } from './seed/size';
 import { startBareApollo, startServer, tail, makeWorkDir } from './server';
 
-const cleanups: (() => Promise<unknown>)[] = [];
 const work = makeWorkDir();
-
-async function cleanUp(): Promise<void> {
-  for (const step of cleanups.splice(0).reverse()) {
-    await step().catch((error: unknown) => console.error(`clean-up: ${error instanceof Error ? error.message : String(error)}`));
-  }
-  work.remove();
-}
+// The work directory goes last.
+const cleanups: CleanUps = [() => work.remove()];
 
 /** What the nested read returns on each side (names, versions, metric values, digests), to show the shapes match. */
 async function sameShape(url: string, adminToken: string, peer: Peer): Promise<{ registry: string; peer: string }> {
@@ -148,19 +142,4 @@ async function main(): Promise<number> {
   return failed.length || lost.length ? 1 : 0;
 }
 
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
-  process.once(signal, () => {
-    console.error(`\n${signal}: cleaning up`);
-    void cleanUp().finally(() => process.exit(code));
-  });
-}
-
-main()
-  .catch((error: unknown) => {
-    console.error(`bench failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-    return 1;
-  })
-  .then(async (code) => {
-    await cleanUp();
-    process.exit(code);
-  });
+runBench('bench', cleanups, main);

@@ -14,7 +14,7 @@ import { pino } from 'pino';
 import { RegistryApp } from '../src/app';
 import { defaultQueryLimits } from '../src/config';
 import { StatementCapture } from './capture';
-import { createServerDatabase } from './common';
+import { createServerDatabase, runBench, type CleanUps } from './common';
 import { prepare, rowOf, type Prepared } from './drive';
 import { commit, machine, storageFit } from './environment';
 import type { HttpSlice } from './load';
@@ -35,15 +35,9 @@ const COMPARED: { name: string; target: boolean }[] = [
 ];
 const MAX_P50_RATIO = 1.5;
 
-const cleanups: (() => Promise<unknown>)[] = [];
 const work = makeWorkDir();
-
-async function cleanUp(): Promise<void> {
-  for (const step of cleanups.splice(0).reverse()) {
-    await step().catch((error: unknown) => console.error(`clean-up: ${error instanceof Error ? error.message : String(error)}`));
-  }
-  work.remove();
-}
+// The work directory goes last.
+const cleanups: CleanUps = [() => work.remove()];
 
 interface Side {
   databaseUrl: string;
@@ -142,19 +136,4 @@ async function main(): Promise<number> {
   return results.some((r) => r.base.failures + r.large.failures > 0) ? 1 : 0;
 }
 
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
-  process.once(signal, () => {
-    console.error(`\n${signal}: cleaning up`);
-    void cleanUp().finally(() => process.exit(code));
-  });
-}
-
-main()
-  .catch((error: unknown) => {
-    console.error(`bench:scale failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-    return 1;
-  })
-  .then(async (code) => {
-    await cleanUp();
-    process.exit(code);
-  });
+runBench('bench:scale', cleanups, main);
