@@ -42,6 +42,12 @@ export async function storageFit(databaseUrl: string): Promise<{ dataMb: number;
   }
 }
 
+/** The line a run prints about it: the data's size beside the pool, and what it means when the data does not fit. */
+export function storageFitLine(fit: { dataMb: number; bufferPoolMb: number }): string {
+  return `data ${fit.dataMb} MB, InnoDB buffer pool ${fit.bufferPoolMb} MB${fit.dataMb > fit.bufferPoolMb
+    ? ': the data does not fit, so reads wait for storage (raise innodb_buffer_pool_size to compare scales, see bench/README.md)' : ''}`;
+}
+
 /** The checked-out commit, marked "+dirty" when the work tree has changes. */
 export function commit(): string {
   const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();

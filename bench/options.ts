@@ -23,12 +23,15 @@ const positive = (name: string, integer: boolean) => (raw: string): number => {
   return value;
 };
 
-/** `npm run bench -- [options]`; the database servers come from BENCH_DATABASE_URL and BENCH_PEER_URL. */
-export function parseOptions(argv: string[]): Options {
+/**
+ * `npm run bench -- [options]`; the database servers come from BENCH_DATABASE_URL and BENCH_PEER_URL. `defaults`:
+ * another bench's own scale and results file (bench:scale compares with 10× and writes scale-latest.json).
+ */
+export function parseOptions(argv: string[], defaults: { scale: number; out: string } = { scale: 1, out: 'bench/results/latest.json' }): Options {
   const program = new Command('bench')
     .description('Seeds a registry on MariaDB, serves it with the built server and measures it under load (autocannon)')
     .option('--quick', 'CI smoke: small seed, 2 s per scenario')
-    .option('--scale <n>', 'multiply the seed (models, experiments, datasets, deployments)', positive('--scale', false), 1)
+    .option('--scale <n>', 'multiply the seed (models, experiments, datasets, deployments)', positive('--scale', false), defaults.scale)
     .option('--peer', 'also serve the same shape with PostGraphile 4 on PostgreSQL and compare the nested read')
     .option('--compare <file>', 'a results JSON (e.g. bench/results/baseline.json) shown beside this run')
     .option('--connections <n>', 'concurrent connections of every read scenario', positive('--connections', true), 8)
@@ -36,7 +39,7 @@ export function parseOptions(argv: string[]): Options {
     .option('--duration <s>', 'seconds measured per scenario', positive('--duration', false))
     .option('--rounds <n>', 'slices a scenario and its reference/floor alternate in (default 2; 1 with --quick)', positive('--rounds', true))
     .option('--only <names>', 'comma list of scenarios to run')
-    .option('--out <file>', 'where to write the results JSON', 'bench/results/latest.json')
+    .option('--out <file>', 'where to write the results JSON', defaults.out)
     .showHelpAfterError();
   program.parse(argv, { from: 'user' });
   const o = program.opts<{ quick?: boolean; scale: number; peer?: boolean; compare?: string; connections: number;

@@ -36,7 +36,8 @@ export interface Target {
   detail: string;
 }
 
-const fx = (v: number | undefined, digits = 1) => (v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(digits));
+/** A number for a table cell ('-' when absent or not finite). */
+export const fx = (v: number | undefined | null, digits = 1) => (v === undefined || v === null || !Number.isFinite(v) ? '-' : v.toFixed(digits));
 
 export function targets(rows: ResultRow[], writes: WriteCheck[], lineageStatements: { depth25: number; depth1000: number } | null): Target[] {
   const row = (name: string) => rows.find((r) => r.scenario === name);
@@ -94,8 +95,13 @@ export function printTable(rows: ResultRow[], compare?: { label: string; rows: R
     }
     return c;
   });
+  printColumns(header, cells, [0, 9]);
+}
+
+/** A table of text cells in aligned columns: numbers right-aligned, the columns `left` left-aligned. */
+export function printColumns(header: string[], cells: string[][], left: number[]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c: string[]) => c.map((v, i) => (i === 0 || i === 9 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
+  const line = (c: string[]) => c.map((v, i) => (left.includes(i) ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const c of cells) console.log(line(c));

@@ -19,7 +19,7 @@ import { defaultQueryLimits } from '../src/config';
 import { StatementCapture } from './capture';
 import { createServerDatabase, runBench, type CleanUps } from './common';
 import { drive, type Endpoints } from './drive';
-import { commit, machine, storageFit } from './environment';
+import { commit, machine, storageFit, storageFitLine } from './environment';
 import { parseOptions } from './options';
 import { startPeer, type Peer } from './peer';
 import { printTable, printTargets, targets, writeLost, type ResultRow, type WriteCheck } from './report';
@@ -63,8 +63,7 @@ async function main(): Promise<number> {
   const graph: SeededGraph = await seedGraph(app, size, (line) => console.log(line));
   console.log(`seeded in ${(graph.ms / 1000).toFixed(1)} s (${graph.throughApi} operations through the API, the rest batch-inserted)`);
   const fit = await storageFit(database.url);
-  console.log(`data ${fit.dataMb} MB, InnoDB buffer pool ${fit.bufferPoolMb} MB${fit.dataMb > fit.bufferPoolMb
-    ? ': the data does not fit, so reads wait for storage (raise innodb_buffer_pool_size to compare scales)' : ''}`);
+  console.log(storageFitLine(fit));
   const capture = new StatementCapture(app);
   const chainTip = graph.chain[graph.chain.length - 1];
   const lineageStatements = {

@@ -16,10 +16,10 @@ import { defaultQueryLimits } from '../src/config';
 import { StatementCapture } from './capture';
 import { createServerDatabase, runBench, type CleanUps } from './common';
 import { prepare, rowOf, type Prepared } from './drive';
-import { commit, machine, storageFit } from './environment';
+import { commit, machine, storageFit, storageFitLine } from './environment';
 import type { HttpSlice } from './load';
 import { parseOptions } from './options';
-import type { ResultRow } from './report';
+import { fx, printColumns, type ResultRow } from './report';
 import { scenarios } from './scenarios';
 import { seedGraph } from './seed/graph';
 import { DEFAULT_SIZE, QUICK_SIZE, scaled, totals } from './seed/size';
@@ -58,8 +58,7 @@ async function side(databaseUrl: string, scale: number, quick: boolean, adminTok
   console.log(`seeding ×${scale}: ${t.modelVersions} model versions, ${t.runs} runs, ${t.datasetVersions} dataset versions, ${t.deployments} deployments…`);
   const graph = await seedGraph(app, size, () => undefined);
   const fit = await storageFit(database.url);
-  console.log(`  seeded in ${(graph.ms / 1000).toFixed(1)} s; data ${fit.dataMb} MB, InnoDB buffer pool ${fit.bufferPoolMb} MB${fit.dataMb > fit.bufferPoolMb
-    ? ': the data does not fit, so reads wait for storage (raise innodb_buffer_pool_size, see bench/README.md)' : ''}`);
+  console.log(`  seeded in ${(graph.ms / 1000).toFixed(1)} s; ${storageFitLine(fit)}`);
   const server = await startServer({ databaseUrl: database.url, adminToken, workDir: work.dir });
   cleanups.push(() => server.stop());
   return { databaseUrl: database.url, scale, capture: new StatementCapture(app), endpoints: { server, adminToken }, graph };
@@ -74,14 +73,10 @@ interface Compared {
   p99Ratio: number;
 }
 
-const fx = (v: number, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : '-');
-
 async function main(): Promise<number> {
-  const argv = process.argv.slice(2);
-  const o = parseOptions(argv);
-  const scale = argv.includes('--scale') || argv.some((a) => a.startsWith('--scale=')) ? o.scale : 10;
+  const o = parseOptions(process.argv.slice(2), { scale: 10, out: 'bench/results/scale-latest.json' });
+  const { scale, out } = o;
   if (scale <= 1) throw new Error('--scale must be above 1: it is compared with the default scale');
-  const out = argv.includes('--out') || argv.some((a) => a.startsWith('--out=')) ? o.out : 'bench/results/scale-latest.json';
   const started = new Date();
   const adminToken = randomBytes(24).toString('hex');
   const base = await side(o.databaseUrl, 1, o.quick, adminToken);
@@ -104,19 +99,16 @@ async function main(): Promise<number> {
 
   console.log('');
   const header = ['scenario', 'SQL/req ×1', `SQL/req ×${scale}`, 'req/s ×1', `req/s ×${scale}`, 'p50 ×1', `p50 ×${scale}`, 'p99 ×1', `p99 ×${scale}`, 'p50 ratio', 'p99 ratio', 'failed'];
-  const sql = (n: number | null) => (n === null ? '-' : fx(n, Number.isInteger(n) ? 0 : 1));
-  const cells = results.map((r) => [r.scenario, sql(r.base.statements), sql(r.large.statements), fx(r.base.rps, 1), fx(r.large.rps, 1),
-    fx(r.base.p50), fx(r.large.p50), fx(r.base.p99), fx(r.large.p99), `${fx(r.p50Ratio)}×`, `${fx(r.p99Ratio)}×`, String(r.base.failures + r.large.failures)]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c: string[]) => c.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
-  console.log(line(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const c of cells) console.log(line(c));
+  const sql = (n: number | null) => fx(n, n !== null && Number.isInteger(n) ? 0 : 1);
+  const cells = results.map((r) => [r.scenario, sql(r.base.statements), sql(r.large.statements), fx(r.base.rps), fx(r.large.rps),
+    fx(r.base.p50, 2), fx(r.large.p50, 2), fx(r.base.p99, 2), fx(r.large.p99, 2), `${fx(r.p50Ratio, 2)}×`, `${fx(r.p99Ratio, 2)}×`,
+    String(r.base.failures + r.large.failures)]);
+  printColumns(header, cells, [0]);
   const held = results.filter((r) => r.held);
   const worst = held.reduce<Compared | undefined>((w, r) => (!w || r.p50Ratio > w.p50Ratio ? r : w), undefined);
   const holds = worst ? held.every((r) => r.p50Ratio <= MAX_P50_RATIO) : null;
   console.log(`\ntarget: list, filter and lineage p50 at ×${scale} within ${MAX_P50_RATIO}× of the default scale: ${holds === null ? 'n/a (not run)'
-    : `${holds ? 'HOLDS' : 'MISS'} (worst ${worst!.scenario} ${fx(worst!.p50Ratio)}×)`}`);
+    : `${holds ? 'HOLDS' : 'MISS'} (worst ${worst!.scenario} ${fx(worst!.p50Ratio, 2)}×)`}`);
   const differ = results.filter((r) => r.base.statements !== r.large.statements).map((r) => r.scenario);
   const sameStatements = differ.length === 0;
   console.log(`statements per request: ${sameStatements ? 'the same at both scales' : `differ between the scales in ${differ.join(', ')}`}`);
